@@ -1,0 +1,197 @@
+#include "lan_queues.h"
+
+#include <array>
+
+#include "guest_memory.h"
+#include "hmc.h"
+#include "interrupts.h"
+#include "log.h"
+#include "register_file.h"
+#include "registers.h"
+
+namespace x710 {
+
+namespace {
+// TX descriptor qword1 fields (i40e_txrx.h / spec 7.3).
+constexpr uint64_t TXD_DTYPE_MASK = 0xF;
+constexpr uint64_t TXD_DTYPE_DATA = 0x0;
+constexpr uint64_t TXD_DTYPE_CONTEXT = 0x1;
+constexpr uint64_t TXD_DTYPE_FILTER_PROG = 0x8;
+constexpr uint64_t TXD_DTYPE_DESC_DONE = 0xF;
+constexpr unsigned TXD_CMD_SHIFT = 4;
+constexpr uint64_t TXD_CMD_EOP = 0x001;
+constexpr uint64_t TXD_CMD_RS = 0x002;
+constexpr unsigned TXD_BUF_SZ_SHIFT = 34;
+constexpr uint64_t TXD_BUF_SZ_MASK = 0x3FFF;
+constexpr size_t kMinFrame = 60;  // the device pads; the driver pads to 17 only
+constexpr size_t kMaxFrame = 256 * 1024;  // a TSO super-frame is at most 256 KiB
+constexpr uint32_t kTailMask = 0x1FFF;
+}  // namespace
+
+LanQueues::LanQueues(RegisterFile& regs, GuestMemory& memory, Hmc& hmc, Interrupts& irq, uint32_t num_queues,
+                     uint32_t pf_id)
+    : regs_(regs), memory_(memory), hmc_(hmc), irq_(irq), pf_id_(pf_id), tx_(num_queues), rx_(num_queues) {
+  frame_.reserve(kMaxFrame);
+}
+
+void LanQueues::reset() {
+  for (auto& q : tx_) q = TxQueue{};
+  for (auto& q : rx_) q = RxQueue{};
+}
+
+uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
+  const bool was = old & reg::QENA_REQ;
+  const bool want = value & reg::QENA_REQ;
+  RxQueue& rx = rx_[q];
+  if (want && !was) {
+    enable_rx(q);
+  } else if (!want && was) {
+    // Immediate stop for now: the disable latency model is a later stage.
+    rx.enabled = false;
+    X710_LOG(debug, "rx queue %u disabled", q);
+  }
+  return (want ? reg::QENA_REQ : 0) | (rx.enabled || rx.failed ? reg::QENA_STAT : 0);
+}
+
+uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
+  const bool was = old & reg::QENA_REQ;
+  const bool want = value & reg::QENA_REQ;
+  TxQueue& tx = tx_[q];
+  if (want && !was) {
+    enable_tx(q);
+  } else if (!want && was) {
+    tx.enabled = false;
+    tx.failed = false;
+    X710_LOG(debug, "tx queue %u disabled", q);
+  }
+  return (want ? reg::QENA_REQ : 0) | (want && (tx.enabled || tx.failed) ? reg::QENA_STAT : 0);
+}
+
+void LanQueues::enable_rx(uint32_t q) {
+  RxQueue& rx = rx_[q];
+  rx = RxQueue{};
+  std::array<uint8_t, kRxContextBytes> raw{};
+  // The driver wrote the context into HMC memory just before; hardware reads
+  // it at this moment (i40e_configure_rx_ring then i40e_control_rx_q).
+  if (!hmc_.read_object(hmc_.rx_context_fpm(pf_id_, q), raw.data(), raw.size())) {
+    X710_LOG(warn, "rx queue %u: context not readable through the HMC; queue flagged as failed", q);
+    rx.failed = true;
+    return;
+  }
+  rx.ctx = decode_rx_context(raw);
+  if (std::string why = rx.ctx.problem(); !why.empty()) {
+    X710_LOG(warn, "rx queue %u: bad context (%s); queue flagged as failed", q, why.c_str());
+    rx.failed = true;
+    return;
+  }
+  rx.head = rx.ctx.head;
+  rx.enabled = true;
+  X710_LOG(debug, "rx queue %u enabled: ring 0x%llx len %u buf %u rxmax %u tail %u", q,
+           static_cast<unsigned long long>(rx.ctx.base), rx.ctx.qlen, rx.ctx.dbuff, rx.ctx.rxmax,
+           regs_.raw_value(reg::QRX_TAIL + 4 * q) & kTailMask);
+}
+
+void LanQueues::enable_tx(uint32_t q) {
+  TxQueue& tx = tx_[q];
+  tx = TxQueue{};
+  std::array<uint8_t, kTxContextBytes> raw{};
+  if (!hmc_.read_object(hmc_.tx_context_fpm(pf_id_, q), raw.data(), raw.size())) {
+    fail_tx(q, "context not readable through the HMC");
+    return;
+  }
+  tx.ctx = decode_tx_context(raw);
+  if (std::string why = tx.ctx.problem(); !why.empty()) {
+    X710_LOG(warn, "tx queue %u: bad context (%s); queue flagged as failed", q, why.c_str());
+    tx.failed = true;
+    return;
+  }
+  tx.head = tx.ctx.head;
+  tx.enabled = true;
+  X710_LOG(debug, "tx queue %u enabled: ring 0x%llx len %u head_wb %s 0x%llx", q,
+           static_cast<unsigned long long>(tx.ctx.base), tx.ctx.qlen, tx.ctx.head_wb_ena ? "on" : "off",
+           static_cast<unsigned long long>(tx.ctx.head_wb_addr));
+  run_tx(q);
+}
+
+uint32_t LanQueues::on_qtx_tail_write(uint32_t q, uint32_t value) {
+  regs_.raw(reg::QTX_TAIL + 4 * q) = value;
+  if (tx_[q].enabled && !tx_[q].failed) run_tx(q);
+  return value;
+}
+
+void LanQueues::fail_tx(uint32_t q, const char* why) {
+  TxQueue& tx = tx_[q];
+  if (!tx.failed) X710_LOG(warn, "tx queue %u stopped: %s", q, why);
+  tx.failed = true;
+  tx.enabled = false;
+}
+
+void LanQueues::run_tx(uint32_t q) {
+  TxQueue& tx = tx_[q];
+  const uint32_t qlen = tx.ctx.qlen;
+  const uint32_t tail = regs_.raw_value(reg::QTX_TAIL + 4 * q) & kTailMask;
+  if (tail >= qlen) {
+    fail_tx(q, "tail beyond the ring");
+    return;
+  }
+  const uint32_t start_head = tx.head;
+  uint32_t idx = tx.head;
+  frame_.clear();
+  while (idx != tail) {
+    uint64_t desc[2];
+    const uint64_t addr = tx.ctx.base + uint64_t{idx} * sizeof desc;
+    if (!memory_.read(addr, desc, sizeof desc)) {
+      fail_tx(q, "descriptor outside guest memory");
+      return;
+    }
+    const uint64_t qw1 = desc[1];
+    const uint64_t dtype = qw1 & TXD_DTYPE_MASK;
+    const uint64_t cmd = (qw1 >> TXD_CMD_SHIFT) & 0x3FF;
+    const uint32_t next = (idx + 1) % qlen;
+    if (dtype == TXD_DTYPE_DATA) {
+      const size_t size = (qw1 >> TXD_BUF_SZ_SHIFT) & TXD_BUF_SZ_MASK;
+      if (frame_.size() + size > kMaxFrame) {
+        fail_tx(q, "frame larger than 256 KiB");
+        return;
+      }
+      const size_t at = frame_.size();
+      frame_.resize(at + size);
+      if (size > 0 && !memory_.read(desc[0], frame_.data() + at, size)) {
+        fail_tx(q, "data buffer outside guest memory");
+        return;
+      }
+      if (cmd & TXD_CMD_EOP) {
+        if (frame_.size() < kMinFrame) frame_.resize(kMinFrame, 0);
+        ++tx.frames;
+        tx.bytes += frame_.size();
+        if (sink_) sink_(q, frame_);
+        frame_.clear();
+        // Completion only ever at a frame boundary (spec 7.5): the driver
+        // frees every frame whose first descriptor is behind the head.
+        tx.head = next;
+        if (!tx.ctx.head_wb_ena && (cmd & TXD_CMD_RS)) {
+          const uint64_t done = TXD_DTYPE_DESC_DONE;
+          memory_.write(addr + 8, &done, sizeof done);
+        }
+      }
+    } else if (dtype == TXD_DTYPE_CONTEXT || dtype == TXD_DTYPE_FILTER_PROG || dtype == TXD_DTYPE_DESC_DONE) {
+      // Context descriptors set up offloads for the frame that follows;
+      // TSO and checksum offload are applied by the packet path (later stage).
+    } else {
+      fail_tx(q, "unknown descriptor type");
+      return;
+    }
+    idx = next;
+  }
+  if (tx.head == start_head) return;
+  if (tx.ctx.head_wb_ena) {
+    const uint32_t head = tx.head;
+    if (!memory_.write(tx.ctx.head_wb_addr, &head, sizeof head)) {
+      fail_tx(q, "head write-back address outside guest memory");
+      return;
+    }
+  }
+  irq_.raise_queue(false, q);
+}
+
+}  // namespace x710

@@ -1,0 +1,77 @@
+// LAN transmit and receive queues: the QENA_REQ / QENA_STAT handshake, the
+// context read from HMC at enable time (spec 6), and the transmit engine
+// that consumes descriptors and reports completion by head write-back (7.3
+// to 7.5). Receive is fed by the packet backend (a later stage).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "queue_context.h"
+
+namespace x710 {
+
+class GuestMemory;
+class Hmc;
+class Interrupts;
+class RegisterFile;
+
+struct TxQueue {
+  bool enabled = false;
+  bool failed = false;  // stopped after a bad descriptor or context; logged once
+  TxQueueContext ctx;
+  uint32_t head = 0;  // next descriptor the device will read
+  uint64_t frames = 0;
+  uint64_t bytes = 0;
+};
+
+struct RxQueue {
+  bool enabled = false;
+  bool failed = false;
+  RxQueueContext ctx;
+  uint32_t head = 0;
+  uint64_t frames = 0;
+  uint64_t bytes = 0;
+};
+
+class LanQueues {
+ public:
+  // A transmitted frame, with the FCS not included.
+  using FrameSink = std::function<void(uint32_t queue, std::span<const uint8_t> frame)>;
+
+  LanQueues(RegisterFile& regs, GuestMemory& memory, Hmc& hmc, Interrupts& irq, uint32_t num_queues,
+            uint32_t pf_id);
+
+  // Register hooks; each returns the value to store.
+  uint32_t on_qrx_ena_write(uint32_t queue, uint32_t old, uint32_t value);
+  uint32_t on_qtx_ena_write(uint32_t queue, uint32_t old, uint32_t value);
+  uint32_t on_qtx_tail_write(uint32_t queue, uint32_t value);
+
+  void set_frame_sink(FrameSink sink) { sink_ = std::move(sink); }
+  // Every queue stopped and forgotten (PF reset, device reset).
+  void reset();
+
+  uint32_t num_queues() const { return static_cast<uint32_t>(tx_.size()); }
+  const TxQueue& tx(uint32_t q) const { return tx_[q]; }
+  const RxQueue& rx(uint32_t q) const { return rx_[q]; }
+
+ private:
+  void enable_rx(uint32_t q);
+  void enable_tx(uint32_t q);
+  void run_tx(uint32_t q);
+  void fail_tx(uint32_t q, const char* why);
+
+  RegisterFile& regs_;
+  GuestMemory& memory_;
+  Hmc& hmc_;
+  Interrupts& irq_;
+  uint32_t pf_id_;
+  std::vector<TxQueue> tx_;
+  std::vector<RxQueue> rx_;
+  FrameSink sink_;
+  std::vector<uint8_t> frame_;  // reused across frames
+};
+
+}  // namespace x710

@@ -1,0 +1,78 @@
+// x710-device: one emulated X710 physical function, served over vfio-user.
+// Started by ./x710 (one process per device); usable by hand:
+//   x710-device --socket /tmp/x710.sock
+//   qemu-system-x86_64 ... -device '{"driver":"vfio-user-pci","socket":{"path":"/tmp/x710.sock","type":"unix"}}'
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "device.h"
+#include "dma_memory.h"
+#include "log.h"
+#include "vfio_user_server.h"
+
+namespace {
+
+bool parse_mac(const std::string& text, std::array<uint8_t, 6>& mac) {
+  unsigned b[6];
+  char tail;
+  if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+    return false;
+  for (int i = 0; i < 6; ++i) mac[i] = static_cast<uint8_t>(b[i]);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"x710-device: an emulated Intel X710 (8086:1572) served to QEMU over vfio-user"};
+  std::string socket_path;
+  std::string mac_text = "02:00:71:00:00:01";
+  std::string level_text = "info";
+  std::string log_file;
+  uint32_t queues = 64;
+  app.add_option("--socket", socket_path, "UNIX socket to listen on for QEMU's vfio-user-pci")->required();
+  app.add_option("--mac", mac_text, "port MAC address (default: a fixed locally administered one)")
+      ->capture_default_str();
+  app.add_option("--log-level", level_text, "error, warn, info, debug or trace (trace logs every register access)")
+      ->capture_default_str();
+  app.add_option("--log-file", log_file, "append the log here instead of stderr");
+  app.add_option("--queues", queues, "LAN queue pairs offered to the PF")->capture_default_str()->check(
+      CLI::Range(1, 384));
+  CLI11_PARSE(app, argc, argv);
+
+  x710::LogLevel level;
+  if (!x710::parse_log_level(level_text, level)) {
+    std::fprintf(stderr, "x710-device: --log-level: '%s' is not one of error, warn, info, debug, trace\n",
+                 level_text.c_str());
+    return 2;
+  }
+  x710::Log::set_level(level);
+  std::FILE* log = nullptr;
+  if (!log_file.empty()) {
+    log = std::fopen(log_file.c_str(), "a");
+    if (!log) {
+      std::perror(("x710-device: --log-file " + log_file).c_str());
+      return 2;
+    }
+    x710::Log::set_sink(log);
+  }
+
+  x710::DeviceConfig config;
+  if (!parse_mac(mac_text, config.mac) || (config.mac[0] & 1)) {
+    std::fprintf(stderr, "x710-device: --mac: '%s' is not a unicast MAC address like 02:00:71:00:00:01\n",
+                 mac_text.c_str());
+    return 2;
+  }
+  config.num_queue_pairs = queues;
+
+  x710::DmaMemory memory;
+  x710::VfuMsix msix;
+  x710::Device device(config, memory, msix);
+  x710::VfioUserServer server(socket_path, device, memory, msix);
+  if (!server.start()) return 1;
+  const int status = server.run();
+  if (log) std::fclose(log);
+  return status;
+}
