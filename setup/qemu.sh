@@ -127,7 +127,7 @@ ensure_libvfio_user() {
   (cd "$src" && PYTHONPATH="$pypath" "$SYS_PYTHON" "$meson_dir/usr/bin/meson" setup build-x710 \
       --prefix="$prefix" --libdir=lib --buildtype=release -Dtran-pipe=false \
       > "$src/build-x710.log" 2>&1 &&
-   ninja -C build-x710 install >> "$src/build-x710.log" 2>&1) ||
+   PYTHONPATH="$pypath" ninja -C build-x710 install >> "$src/build-x710.log" 2>&1) ||
     die "libvfio-user build failed, see $src/build-x710.log"
   touch "$prefix/.complete"
   echo "$prefix"

@@ -15,12 +15,19 @@ X710_BUILD_DIR=${X710_BUILD_DIR:-$X710_ROOT/build}
 
 ensure_project_build() {
   local lvu=$1
-  export PKG_CONFIG_PATH="$lvu/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  # A different cache (X710_CACHE) means another libvfio-user prefix.
+  if [ -f "$X710_BUILD_DIR/build.ninja" ] && [ "$(cat "$X710_BUILD_DIR/.x710-lvu" 2>/dev/null)" != "$lvu" ]; then
+    say "libvfio-user moved to $lvu; reconfiguring"
+    meson setup --reconfigure "$X710_BUILD_DIR" "$X710_ROOT" -Dlibvfio_user_prefix="$lvu" \
+      > "$X710_CACHE/meson-setup.log" 2>&1 || { cat "$X710_CACHE/meson-setup.log" >&2; die "meson setup failed"; }
+    echo "$lvu" > "$X710_BUILD_DIR/.x710-lvu"
+  fi
   if [ ! -f "$X710_BUILD_DIR/build.ninja" ]; then
     say "configuring the project (meson, release build with debug info) in $X710_BUILD_DIR"
     meson setup "$X710_BUILD_DIR" "$X710_ROOT" --buildtype=debugoptimized \
-      -Dpkg_config_path="$lvu/lib/pkgconfig" > "$X710_CACHE/meson-setup.log" 2>&1 ||
+      -Dlibvfio_user_prefix="$lvu" > "$X710_CACHE/meson-setup.log" 2>&1 ||
       { cat "$X710_CACHE/meson-setup.log" >&2; die "meson setup failed"; }
+    echo "$lvu" > "$X710_BUILD_DIR/.x710-lvu"
   fi
   # ninja is a no-op when nothing changed; say something only when it works.
   if ! ninja -C "$X710_BUILD_DIR" -n 2>/dev/null | grep -q '^ninja: no work to do'; then
@@ -42,5 +49,4 @@ x710_setup() {
   export X710_CLI="$X710_BUILD_DIR/scenarios/x710-cli"
   export X710_GUEST_DIR="$guest"
   export X710_CACHE X710_ROOT X710_BUILD_DIR
-  export LD_LIBRARY_PATH="$lvu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }

@@ -99,7 +99,11 @@ uint16_t main_vsi_qs_handle(const FirmwareState& fw) { return fw.vsi_number; }
 
 // ---- Bounds-checked buffer access (little-endian) ----
 
-bool fits(std::span<const uint8_t> buf, size_t off, size_t len) { return off <= buf.size() && len <= buf.size() - off; }
+// Also false for len 0: an empty span may have a null data(), which memcpy and
+// memset must not see even for zero bytes.
+bool fits(std::span<const uint8_t> buf, size_t off, size_t len) {
+  return len > 0 && off <= buf.size() && len <= buf.size() - off;
+}
 
 void put8(std::span<uint8_t> buf, size_t off, uint8_t v) {
   if (fits(buf, off, 1)) buf[off] = v;
@@ -143,9 +147,18 @@ bool is_main_vsi(const FirmwareState& fw, uint16_t seid) { return seid == fw.mai
 // BAR0 offset.
 bool valid_register(uint32_t address) { return address % 4 == 0 && address < RegisterFile::kSize; }
 
-// Bitmaps of i40e_aq_phy_type: bits 0..31 in phy_type, 32..39 in phy_type_ext.
-uint32_t phy_type_bits(uint8_t type) { return type < 32 ? (1u << type) : 0; }
-uint8_t phy_type_ext_bits(uint8_t type) { return (type >= 32 && type < 40) ? static_cast<uint8_t>(1u << (type - 32)) : 0; }
+// The 64-bit phy type bitmap (hw->phy.phy_types, I40E_CAP_PHY_TYPE_*): bit
+// = i40e_aq_phy_type, except the 25G types 0x1F..0x24 which sit one bit
+// higher (I40E_PHY_TYPE_OFFSET). Bits 0..31 travel in phy_type / link_type,
+// bits 32..39 in phy_type_ext / link_type_ext.
+uint64_t phy_type_bitmap(uint8_t type) {
+  if (type < 0x1F) return uint64_t{1} << type;
+  if (type <= 0x24) return uint64_t{1} << (type + 1);
+  if (type == 0x26 || type == 0x27) return uint64_t{1} << type;  // 2.5GBASE_T, 5GBASE_T
+  return 0;
+}
+uint32_t phy_type_bits(uint8_t type) { return static_cast<uint32_t>(phy_type_bitmap(type)); }
+uint8_t phy_type_ext_bits(uint8_t type) { return static_cast<uint8_t>(phy_type_bitmap(type) >> 32); }
 
 // ---- 0x00xx: generic firmware commands ----
 
@@ -374,7 +387,7 @@ AdminReply get_vsi_parameters(AdminCommandContext& ctx, AdminDescriptor& desc, s
   for (unsigned tc = 0; tc < 8; ++tc) {
     put16(buf, 96 + 2 * tc, tc == 0 ? main_vsi_qs_handle(fw) : I40E_AQ_VSI_QS_HANDLE_INVALID);
   }
-  put16(buf, 112, fw.vsi_number);  // stat_counter_idx
+  put16(buf, 112, fw.vsi_number);  // stat_counter_idx: the GLV_* block i40e_update_eth_stats reads
   put_vsi_completion(fw, desc);
   return ok(kVsiPropertiesSize);
 }
@@ -547,6 +560,12 @@ AdminReply query_vsi_ets_sla_config(AdminCommandContext& ctx, AdminDescriptor& d
   return ok(kQueryVsiEtsSlaSize);
 }
 
+// i40e_aq_resume_port_tx (i40e_hw_set_dcb_config, reached from i40e_link_event
+// on a link-down while DCB is not firmware-managed, i.e. after
+// Device::set_link(false)): must succeed, or the driver schedules a PF reset
+// and leaves every VSI quiesced until then (spec 4.6). TX is never paused.
+AdminReply resume_port_tx(AdminCommandContext&, AdminDescriptor&, std::span<uint8_t>) { return ok(); }
+
 // Deliberately unimplemented, answered ENOSYS (spec 4.6: an error is harmless):
 //  0x0413 enable switching-component ETS: software DCB with FW < 4.40 only.
 //  0x0A01 LLDP MIB change events, 0x0A07 CEE DCB config: DCB capability only,
@@ -690,6 +709,15 @@ AdminReply lldp_get_mib(AdminCommandContext&, AdminDescriptor& desc, std::span<u
   return ok();  // local_len @18 and remote_len @20 stay 0
 }
 
+// i40e_aq_set_lldp_mib (i40e_set_dcb_config, same link-down path as 0x041C):
+// the single-TC default configuration the driver computes; with one TC and
+// no DCB there is nothing to apply. A failure would only be logged, but the
+// path is quieter when it succeeds.
+AdminReply lldp_set_local_mib(AdminCommandContext&, AdminDescriptor& desc, std::span<uint8_t>) {
+  X710_LOG(debug, "aq: set local LLDP MIB type 0x%x length %u", desc.byte_at(16), desc.u16_at(18));
+  return ok();
+}
+
 // ---- 0xFFxx: debug ----
 
 // i40e_aq_debug_read_register (i40e_parse_discover_capabilities reads
@@ -733,6 +761,7 @@ constexpr AdminCommand kCommands[] = {
     {aq_op::query_vsi_bw_config, "query_vsi_bw_config", query_vsi_bw_config},
     {aq_op::query_vsi_ets_sla_config, "query_vsi_ets_sla_config", query_vsi_ets_sla_config},
     {0x0413, "enable_switching_comp_ets", not_supported},
+    {0x041C, "resume_port_tx", resume_port_tx},
     {aq_op::get_phy_abilities, "get_phy_abilities", get_phy_abilities},
     {aq_op::set_phy_config, "set_phy_config", set_phy_config},
     {aq_op::set_link_restart_an, "set_link_restart_an", set_link_restart_an},
@@ -743,6 +772,7 @@ constexpr AdminCommand kCommands[] = {
     {0x0A01, "lldp_update_mib", not_supported},
     {aq_op::lldp_stop, "lldp_stop", not_supported},
     {0x0A07, "get_cee_dcb_cfg", not_supported},
+    {0x0A08, "lldp_set_local_mib", lldp_set_local_mib},
     {0x0B00, "add_udp_tunnel", not_supported},
     {0x0B01, "del_udp_tunnel", not_supported},
     {aq_op::debug_read_reg, "debug_read_reg", debug_read_reg},

@@ -140,7 +140,10 @@ void Device::build_register_map() {
   fixed("GLHMC_FCOEMAX", reg::GLHMC_FCOEMAX, 0);
   fixed("GLHMC_FCOEDDPOBJSZ", reg::GLHMC_FCOEDDPOBJSZ, 0);
   fixed("GLHMC_FCOEFOBJSZ", reg::GLHMC_FCOEFOBJSZ, 0);
-  fixed("GLHMC_FCOEFMAX", reg::GLHMC_FCOEFMAX, 0);
+  // PMFCOEFMAX must cover the FCoE filter and context sizes the driver
+  // validates even when it asks for no FCoE (i40e_validate_filter_settings:
+  // 1024 + 512); below that, setup_pf_filter_control fails and probe with it.
+  fixed("GLHMC_FCOEFMAX", reg::GLHMC_FCOEFMAX, 0x1000);
   fixed("PFPCI_SUBSYSID", reg::PFPCI_SUBSYSID, kSubsystemId);
   regs_.add({.name = "PRTGL_SAH", .base = reg::PRTGL_SAH, .reset_value = kPrtglSahMfs});
   regs_.add({.name = "PRTTSYN_CTL0", .base = reg::PRTTSYN_CTL0, .reset_value = kPrttsynCtl0OtherPf});

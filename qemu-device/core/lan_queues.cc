@@ -48,9 +48,10 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
   } else if (!want && was) {
     // Immediate stop for now: the disable latency model is a later stage.
     rx.enabled = false;
+    rx.failed = false;
     X710_LOG(debug, "rx queue %u disabled", q);
   }
-  return (want ? reg::QENA_REQ : 0) | (rx.enabled || rx.failed ? reg::QENA_STAT : 0);
+  return (want ? reg::QENA_REQ : 0) | (want && (rx.enabled || rx.failed) ? reg::QENA_STAT : 0);
 }
 
 uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {

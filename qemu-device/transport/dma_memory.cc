@@ -10,12 +10,13 @@ namespace x710 {
 
 void DmaMemory::add_region(uint64_t iova, uint64_t length, void* vaddr) {
   if (vaddr == nullptr) {
-    if (!warned_unmapped_) {
-      X710_LOG(error, "guest memory at 0x%llx (+0x%llx) is not shared with the device: start QEMU with "
-               "memory-backend-memfd,share=on; DMA there will fail",
-               static_cast<unsigned long long>(iova), static_cast<unsigned long long>(length));
-      warned_unmapped_ = true;
-    }
+    // QEMU also announces ROM areas (0xc0000, the BIOS) without a file; no
+    // driver DMA goes there. RAM without one means the VM was started without
+    // share=on, and every DMA will then fail with its own log line.
+    X710_LOG(info, "DMA region 0x%llx (+0x%llx) comes without shared memory; device DMA there will fail%s",
+             static_cast<unsigned long long>(iova), static_cast<unsigned long long>(length),
+             warned_unmapped_ ? "" : " (guest RAM must be memory-backend-memfd,share=on)");
+    warned_unmapped_ = true;
     return;
   }
   Region r{iova, length, static_cast<uint8_t*>(vaddr)};
