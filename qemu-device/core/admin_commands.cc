@@ -38,6 +38,7 @@ constexpr uint16_t I40E_RESOURCE_WRITE = 2;
 
 // 0x000A capability ids.
 constexpr uint16_t I40E_AQ_CAP_ID_VSI = 0x0017;
+constexpr uint16_t I40E_AQ_CAP_ID_DCB = 0x0018;
 constexpr uint16_t I40E_AQ_CAP_ID_RSS = 0x0040;
 constexpr uint16_t I40E_AQ_CAP_ID_RXQ = 0x0041;
 constexpr uint16_t I40E_AQ_CAP_ID_TXQ = 0x0042;
@@ -221,9 +222,13 @@ AdminReply release_resource(AdminCommandContext& ctx, AdminDescriptor& desc, std
 // i40e_aq_discover_capabilities / i40e_parse_discover_capabilities
 // (i40e_get_capabilities): the element count is read from param1 (byte 20),
 // not from datalen. RSS 512 entries of width 6 (the MMIO LUT writer only
-// handles 512), RX/TX queue pairs from base queue 0, MSI-X vectors and
-// guaranteed VSIs; nothing else, so the driver stays off the DCB, FDIR,
-// VMDq, SR-IOV, iWARP and multi-function paths (spec 4.8).
+// handles 512), RX/TX queue pairs from base queue 0, MSI-X vectors,
+// guaranteed VSIs, and DCB with only TC0 enabled: like a real X710 whose
+// firmware LLDP agent runs, the driver then leaves DCB to the firmware
+// (DCB_CAP_DCBX_LLD_MANAGED, i40e_init_pf_dcb), prints no "DCB init failed"
+// at probe, and a link flap does not quiesce the VSIs for a software DCB
+// reconfiguration (i40e_link_event). Nothing else, so the driver stays off
+// the FDIR, VMDq, SR-IOV, iWARP and multi-function paths (spec 4.8).
 AdminReply list_func_capabilities(AdminCommandContext& ctx, AdminDescriptor& desc, std::span<uint8_t> buf) {
   const FirmwareState& fw = ctx.fw;
   struct Cap {
@@ -236,6 +241,8 @@ AdminReply list_func_capabilities(AdminCommandContext& ctx, AdminDescriptor& des
       {I40E_AQ_CAP_ID_RXQ, fw.num_queue_pairs, 0, 0},
       {I40E_AQ_CAP_ID_TXQ, fw.num_queue_pairs, 0, 0},
       {I40E_AQ_CAP_ID_MSIX, fw.num_msix_vectors, 0, 0},
+      // number 1 = DCB present; logical_id = enabled TC map; phys_id = max TCs.
+      {I40E_AQ_CAP_ID_DCB, 1, 0x1, 8},
   };
   constexpr size_t count = std::size(caps);
   constexpr size_t needed = count * kCapElementSize;
@@ -709,6 +716,12 @@ AdminReply lldp_get_mib(AdminCommandContext&, AdminDescriptor& desc, std::span<u
   return ok();  // local_len @18 and remote_len @20 stay 0
 }
 
+// i40e_aq_cfg_lldp_mib_change_event: the last step of i40e_init_dcb when
+// the DCBX status is "not started" (no LLDP peer); its status is the result
+// of DCB initialisation, so it must succeed. No MIB ever changes here, so
+// enabling the event has nothing to remember.
+AdminReply lldp_update_mib(AdminCommandContext&, AdminDescriptor&, std::span<uint8_t>) { return ok(); }
+
 // i40e_aq_set_lldp_mib (i40e_set_dcb_config, same link-down path as 0x041C):
 // the single-TC default configuration the driver computes; with one TC and
 // no DCB there is nothing to apply. A failure would only be logged, but the
@@ -769,7 +782,7 @@ constexpr AdminCommand kCommands[] = {
     {aq_op::set_phy_int_mask, "set_phy_int_mask", set_phy_int_mask},
     {aq_op::nvm_read, "nvm_read", nvm_read},
     {aq_op::lldp_get_mib, "lldp_get_mib", lldp_get_mib},
-    {0x0A01, "lldp_update_mib", not_supported},
+    {0x0A01, "lldp_update_mib", lldp_update_mib},
     {aq_op::lldp_stop, "lldp_stop", not_supported},
     {0x0A07, "get_cee_dcb_cfg", not_supported},
     {0x0A08, "lldp_set_local_mib", lldp_set_local_mib},

@@ -8,6 +8,13 @@ namespace {
 constexpr uint16_t kBootConfigBlock = 0x0100;
 constexpr uint32_t kOemVersionHi = 0x83;
 constexpr uint32_t kOemVersionLo = 0x84;
+// EMP module and its LLDP configuration block, which DCB initialisation
+// reads with three 0x0701 commands (_i40e_read_lldp_cfg): the module pointer,
+// the block pointer inside the module, then the block at module + pointer +
+// I40E_NVM_LLDP_CFG_PTR: {length, adminstatus, ...}. All below word 0x200.
+constexpr uint16_t kEmpModule = 0x0120;
+constexpr uint16_t kLldpBlock = 0x0010;  // relative to the module
+constexpr uint16_t kLldpAdminStatusPort0 = 0x3;  // agent enabled for RX and TX
 }  // namespace
 
 Nvm::Nvm() : words_(kWords, 0) {
@@ -16,6 +23,10 @@ Nvm::Nvm() : words_(kWords, 0) {
   words_[BOOT_CONFIG_PTR] = kBootConfigBlock;
   words_[kBootConfigBlock + kOemVersionHi] = 0x0107;
   words_[kBootConfigBlock + kOemVersionLo] = 0x5400;
+  words_[EMP_MODULE_PTR] = kEmpModule;
+  words_[kEmpModule + NVM_LLDP_CFG_PTR] = kLldpBlock;
+  words_[kEmpModule + kLldpBlock + NVM_LLDP_CFG_PTR + 0] = 2;  // length: the admin status word
+  words_[kEmpModule + kLldpBlock + NVM_LLDP_CFG_PTR + 1] = kLldpAdminStatusPort0;
   words_[NVM_WAKE_ON_LAN] = 0xFFFF;  // WoL disabled on every port
   words_[NVM_OEM_VER_BLOCK_PTR] = 0xFFFF;  // no OEM block: keep EETRACK as is
   words_[NVM_EETRACK_LO] = 0x35CF;

@@ -18,6 +18,8 @@ class Nvm {
 
   // Word offsets (i40e_type.h / i40e_nvm.c names).
   static constexpr uint32_t NVM_CONTROL_WORD = 0x00;
+  static constexpr uint32_t EMP_MODULE_PTR = 0x0F;       // I40E_EMP_MODULE_PTR
+  static constexpr uint32_t NVM_LLDP_CFG_PTR = 0x06;     // I40E_NVM_LLDP_CFG_PTR, in the EMP module
   static constexpr uint32_t BOOT_CONFIG_PTR = 0x17;
   static constexpr uint32_t NVM_DEV_STARTER_VERSION = 0x18;
   static constexpr uint32_t NVM_WAKE_ON_LAN = 0x19;

@@ -23,10 +23,11 @@ const std::vector<std::string> kBenign = {
 
 const char* kScript = R"SH(
 section() { echo "@@SECTION $1"; }
-wait_carrier() {   # prints how many tenths of a second it took, or "never"
+wait_carrier() {   # tenths of a second until carrier 1 and operstate up, or "never"
   i=0
   while [ $i -lt 50 ]; do
-    [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && { echo $i; return 0; }
+    [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] &&
+      [ "$(cat /sys/class/net/eth0/operstate 2>/dev/null)" = up ] && { echo $i; return 0; }
     sleep 0.1; i=$((i+1))
   done
   echo never; return 1

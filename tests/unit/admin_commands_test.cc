@@ -347,9 +347,10 @@ TEST_F(AdminCommandsTest, CapabilitiesParseLikeTheDriver) {
   EXPECT_EQ(p.base_queue, 0u);
   EXPECT_EQ(p.num_msix_vectors, fw.num_msix_vectors);
   EXPECT_GE(p.num_vsis, 83u);  // I40E_MIN_VSI_ALLOC
-  EXPECT_FALSE(p.dcb);
+  // DCB present with one TC: i40e_init_pf_dcb leaves DCBX to the firmware.
+  EXPECT_TRUE(p.dcb);
   EXPECT_EQ(p.ids, (std::set<uint16_t>{I40E_AQ_CAP_ID_VSI, I40E_AQ_CAP_ID_RSS, I40E_AQ_CAP_ID_RXQ,
-                                       I40E_AQ_CAP_ID_TXQ, I40E_AQ_CAP_ID_MSIX}));
+                                       I40E_AQ_CAP_ID_TXQ, I40E_AQ_CAP_ID_MSIX, I40E_AQ_CAP_ID_DCB}));
   // The buffer address in bytes 24..31 is the driver's; it is kept.
   EXPECT_EQ(d.param2, kAddrHigh);
   EXPECT_EQ(d.param3, kAddrLow);
@@ -959,6 +960,37 @@ TEST_F(AdminCommandsTest, NvmReadThroughModulePointer) {
   EXPECT_EQ(rd16(data, 2), lo);
 }
 
+TEST_F(AdminCommandsTest, LldpConfigReadsAsI40eReadLldpCfgDoes) {
+  // i40e_read_lldp_cfg (DCB init with API < 1.8): control word (structured
+  // image: I40E_SR_NVM_MAP_STRUCTURE_TYPE clear), then _i40e_read_lldp_cfg
+  // with module I40E_EMP_MODULE_PTR (0x0F) and word offset 6.
+  auto read = [this](uint8_t module, uint32_t offset, std::vector<uint8_t>& out) {
+    AdminDescriptor d = nvm_read_desc(module, offset, static_cast<uint16_t>(out.size()), true);
+    return run(d, out).status;
+  };
+  std::vector<uint8_t> w(2, 0);
+  ASSERT_EQ(read(0, 0, w), AqStatus::RC_OK);
+  EXPECT_EQ(rd16(w, 0) & (1u << 12), 0u);
+  ASSERT_EQ(read(0, 0x0F * 2, w), AqStatus::RC_OK);
+  const uint16_t mem = rd16(w, 0);
+  ASSERT_EQ(mem & 0x8000, 0) << "word pointer";
+  const uint32_t address = (0x7FFFu & mem) * 2;
+  ASSERT_EQ(read(0x0F, 2 * 6, w), AqStatus::RC_OK);
+  const uint32_t offset = (rd16(w, 0) + 6u) * 2;
+  std::vector<uint8_t> vars(4, 0);  // struct i40e_lldp_variables: length, adminstatus
+  ASSERT_EQ(read(0, address + offset, vars),
+            AqStatus::RC_OK);
+  // i40e_init_dcb: adminstatus >> (port * 4) & 0xF must be non-zero, or
+  // DCB init "fails" and the driver logs it at probe.
+  EXPECT_NE(rd16(vars, 2) & 0xF, 0);
+}
+
+TEST_F(AdminCommandsTest, LldpMibChangeEventSucceeds) {
+  // i40e_aq_cfg_lldp_mib_change_event: the return value of i40e_init_dcb.
+  AdminDescriptor d = direct(0x0A01);
+  EXPECT_EQ(run(d).status, AqStatus::RC_OK);
+}
+
 TEST_F(AdminCommandsTest, NvmReadRejectsWhatTheShadowRamCannotServe) {
   std::vector<uint8_t> data(8, 0);
   // In offset the highest byte must be zeroed (i40e_aq_read_nvm).
@@ -1006,10 +1038,10 @@ TEST_F(AdminCommandsTest, SetLocalMibAndResumePortTxSucceed) {
 
 // ---- Deliberate errors for conditional DCB / LLDP / tunnel commands ----
 TEST_F(AdminCommandsTest, ConditionalCommandsAnswerNotSupported) {
-  // 0x0413 ETS (FW < 4.40 only), 0x0A01 MIB change events and 0x0A07 CEE
-  // config (DCB capability only), 0x0A05 stop LLDP (FW < 4.3 / private flag),
-  // 0x0B00 / 0x0B01 UDP tunnels: the driver only logs.
-  for (uint16_t op : {0x0413, 0x0A01, 0x0A05, 0x0A07, 0x0B00, 0x0B01}) {
+  // 0x0413 ETS (FW < 4.40 only), 0x0A07 CEE config (DCBX done only; our
+  // DCBX status is "not started"), 0x0A05 stop LLDP (FW < 4.3 / private
+  // flag), 0x0B00 / 0x0B01 UDP tunnels: the driver only logs.
+  for (uint16_t op : {0x0413, 0x0A05, 0x0A07, 0x0B00, 0x0B01}) {
     AdminDescriptor d = direct(op);
     EXPECT_EQ(run(d).status, AqStatus::RC_ENOSYS) << std::hex << op;
   }
@@ -1115,7 +1147,7 @@ TEST_F(AdminCommandsTest, EveryHandlerCopesWithRandomParamsAndBuffers) {
         for (uint8_t& b : buf) b = static_cast<uint8_t>(byte(rng));
         AdminReply r{};
         EXPECT_NO_THROW(r = c.handler(ctx, d, std::span<uint8_t>(buf))) << c.name;
-        EXPECT_LE(r.datalen, std::max<size_t>(size, 160)) << c.name;  // 160: ENOMEM "needed" length
+        EXPECT_LE(r.datalen, std::max<size_t>(size, 6 * 32)) << c.name;  // 6 caps: ENOMEM "needed" length
       }
     }
   }
