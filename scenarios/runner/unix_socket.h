@@ -1,0 +1,20 @@
+// The listening end of the control port: the launcher binds ctl.sock before QEMU
+// starts, and QEMU connects to it as a chardev client.
+#pragma once
+
+#include <string>
+
+#include "unique_fd.h"
+
+namespace x710 {
+
+// A non-blocking listening socket at PATH; throws InfraError (e.g. a path longer
+// than the 107 bytes a UNIX socket address holds).
+UniqueFd listen_unix(const std::string& path);
+// Accepts one connection (non-blocking); an invalid fd if none is pending.
+UniqueFd accept_connection(int listen_fd);
+
+// Throws InfraError if PATH cannot be a UNIX socket address.
+void check_socket_path(const std::string& path);
+
+}  // namespace x710
