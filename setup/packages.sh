@@ -7,9 +7,12 @@ X710_PACKAGES="$QEMU_BUILD_PACKAGES meson ninja-build g++ pkg-config
   libcli11-dev libpcap-dev busybox-static cpio ethtool iproute2 xz-utils zstd"
 
 ensure_packages() {
-  local missing=() p
+  # One dpkg-query for all of them: this runs before every command.
+  local missing=() p installed
+  # shellcheck disable=SC2086
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $X710_PACKAGES 2>/dev/null | awk '$2 == "installed" { print $1 }')
   for p in $X710_PACKAGES; do
-    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -q '^installed$' || missing+=("$p")
+    grep -qx "$p" <<<"$installed" || missing+=("$p")
   done
   [ ${#missing[@]} = 0 ] && return 0
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then

@@ -29,10 +29,10 @@ ensure_project_build() {
       { cat "$X710_CACHE/meson-setup.log" >&2; die "meson setup failed"; }
     echo "$lvu" > "$X710_BUILD_DIR/.x710-lvu"
   fi
-  # ninja is a no-op when nothing changed; say something only when it works.
-  if ! ninja -C "$X710_BUILD_DIR" -n 2>/dev/null | grep -q '^ninja: no work to do'; then
-    say "building the project"
-    ninja -C "$X710_BUILD_DIR" >&2 || die "build failed"
+  # ninja is a no-op when nothing changed; only real work is shown.
+  if ! ninja -C "$X710_BUILD_DIR" 2>&1 |
+       { grep -v -e '^ninja: Entering directory' -e '^ninja: no work to do' >&2 || true; }; then
+    die "build failed"
   fi
 }
 

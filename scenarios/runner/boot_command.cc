@@ -33,9 +33,17 @@ CLI::Validator positive() {
 }
 
 void register_options(CLI::App& boot, BootOptions& o) {
-  boot.add_option("--kernel", o.kernel, "Kernel image instead of the default guest's")
-      ->check(CLI::Validator(CLI::ExistingFile).description(""))
-      ->type_name("FILE");
+  auto* kernel = boot.add_option("--kernel", o.kernel,
+                                 "Your kernel (bzImage or vmlinux) instead of the default guest's; "
+                                 "packed with our /init by guest-images/build.sh")
+                     ->check(CLI::Validator(CLI::ExistingFile).description(""))
+                     ->type_name("FILE");
+  boot.add_option("--modules", o.modules,
+                  "Module tree for --kernel (lib/modules/RELEASE or a dir holding it) with i40e.ko; "
+                  "omit when i40e is built in")
+      ->check(CLI::Validator(CLI::ExistingDirectory).description(""))
+      ->needs(kernel)
+      ->type_name("DIR");
   boot.add_option("--initrd", o.initrd, "Initramfs instead of the default guest's")
       ->check(CLI::Validator(CLI::ExistingFile).description(""))
       ->type_name("FILE");

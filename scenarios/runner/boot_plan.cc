@@ -4,6 +4,7 @@
 
 #include "environment.h"
 #include "memory_size.h"
+#include "user_guest.h"
 
 namespace x710 {
 
@@ -45,9 +46,17 @@ BootPlan make_boot_plan(const BootOptions& options) {
   q.qemu = env::qemu();
   check_executable(q.qemu, "X710_QEMU", options.dry_run);
   q.firmware_dirs = env::firmware_dirs();
-  // Only look up the default guest when an override does not replace it.
-  q.kernel = options.kernel.empty() ? default_kernel(env::guest_dir()) : options.kernel;
-  q.initrd = options.initrd.empty() ? env::guest_dir() + "/initrd.img" : options.initrd;
+  // Only look up the default guest when an override does not replace it. A
+  // user kernel without an explicit initrd gets our /init (and its modules)
+  // packed by guest-images/build.sh.
+  if (!options.kernel.empty() && options.initrd.empty() && !options.dry_run) {
+    const std::string dir = build_user_guest(options.kernel, options.modules);
+    q.kernel = default_kernel(dir);
+    q.initrd = dir + "/initrd.img";
+  } else {
+    q.kernel = options.kernel.empty() ? default_kernel(env::guest_dir()) : options.kernel;
+    q.initrd = options.initrd.empty() ? env::guest_dir() + "/initrd.img" : options.initrd;
+  }
   check_readable(q.kernel, "kernel", options.dry_run);
   check_readable(q.initrd, "initrd", options.dry_run);
   q.extra_append = options.append;

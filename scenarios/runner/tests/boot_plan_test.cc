@@ -7,6 +7,8 @@
 
 #include "test_command.h"
 
+#include <sstream>
+
 namespace x710 {
 namespace {
 
@@ -36,6 +38,31 @@ TEST(BootPlan, DefaultKernelPrefersAnUncompressedVmlinux) {
   std::ofstream(guest + "/vmlinux") << "ELF";
   EXPECT_EQ(default_kernel(guest), guest + "/vmlinux");
   std::filesystem::remove_all(guest);
+}
+
+}  // namespace
+}  // namespace x710
+
+namespace x710 {
+namespace {
+
+TEST(TestCommand, TalliesMesonResults) {
+  std::istringstream log(
+      R"({"name": "device-unit", "result": "OK"})"
+      "\n"
+      R"({"name": "guest-bringup", "result": "FAIL"})"
+      "\n"
+      R"({"name": "x", "result": "SKIP"})"
+      "\n"
+      R"({"name": "y", "result": "TIMEOUT"})"
+      "\n"
+      "not json\n"
+      R"({"name": "z", "result": "EXPECTEDFAIL"})"
+      "\n");
+  const TestTally t = tally_meson_log(log);
+  EXPECT_EQ(t.passed, 2);
+  EXPECT_EQ(t.failed, 2);
+  EXPECT_EQ(t.skipped, 1);
 }
 
 }  // namespace

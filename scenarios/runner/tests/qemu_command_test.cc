@@ -56,7 +56,7 @@ TEST(QemuCommand, FirmwareKernelAndCommandLine) {
   EXPECT_EQ(after(argv, "-L", 1), "/usr/share/qemu");
   EXPECT_EQ(after(argv, "-kernel"), "/g/vmlinuz");
   EXPECT_EQ(after(argv, "-initrd"), "/g/initrd.img");
-  EXPECT_EQ(after(argv, "-append"), "console=ttyS0 panic=-1 i40e.debug=1 quiet");
+  EXPECT_EQ(after(argv, "-append"), "console=ttyS0 panic=-1 cryptomgr.notests i40e.debug=1 quiet");
   EXPECT_TRUE(contains(argv, "-nodefaults"));
   EXPECT_FALSE(contains(argv, "-no-reboot"));  // --boots needs guest reboots
 }
@@ -94,7 +94,7 @@ TEST(QemuCommand, NoDeviceBaselineAndExtraArgsLast) {
 }
 
 TEST(QemuCommand, KernelCommandLineDefaults) {
-  EXPECT_EQ(kernel_command_line({}), "console=ttyS0 panic=-1");
+  EXPECT_EQ(kernel_command_line({}), "console=ttyS0 panic=-1 cryptomgr.notests");
 }
 
 TEST(DeviceCommand, SocketLogMacAndExtraArgs) {

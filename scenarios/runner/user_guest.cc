@@ -1,0 +1,42 @@
+#include "user_guest.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+
+#include "environment.h"
+#include "process.h"
+
+namespace x710 {
+
+std::string build_user_guest(const std::string& kernel, const std::string& modules) {
+  const std::string script = env::require("X710_ROOT") + "/guest-images/build.sh";
+  Child::Spec spec;
+  spec.argv = {script, "--kernel", kernel};
+  if (!modules.empty()) {
+    spec.argv.push_back("--modules");
+    spec.argv.push_back(modules);
+  }
+  int out[2];
+  if (::pipe(out) != 0) throw InfraError("pipe() failed while starting guest-images/build.sh");
+  spec.stdout_fd = out[1];
+  Child child = Child::spawn(spec);
+  ::close(out[1]);
+  std::string printed;
+  std::array<char, 512> buf;
+  ssize_t n;
+  while ((n = ::read(out[0], buf.data(), buf.size())) > 0) printed.append(buf.data(), static_cast<size_t>(n));
+  ::close(out[0]);
+  child.wait_for(std::chrono::minutes(10));
+  if (!child.exited() || child.exit_status() != 0) {
+    throw InfraError("guest-images/build.sh could not build a guest from " + kernel +
+                     " (its message is above)");
+  }
+  while (!printed.empty() && (printed.back() == '\n' || printed.back() == '\r')) printed.pop_back();
+  if (const auto nl = printed.rfind('\n'); nl != std::string::npos) printed = printed.substr(nl + 1);
+  if (printed.empty()) throw InfraError("guest-images/build.sh printed no guest directory for " + kernel);
+  return printed;
+}
+
+}  // namespace x710
