@@ -194,6 +194,8 @@ void Device::build_register_map() {
              .on_write = [this](uint32_t q, uint32_t old, uint32_t v) { return lan_.on_qtx_ena_write(q, old, v); }});
   regs_.add({.name = "QTX_TAIL", .base = reg::QTX_TAIL, .count = n,
              .on_write = [this](uint32_t q, uint32_t, uint32_t v) { return lan_.on_qtx_tail_write(q, v); }});
+  regs_.add({.name = "QRX_TAIL", .base = reg::QRX_TAIL, .count = n,
+             .on_write = [this](uint32_t q, uint32_t, uint32_t v) { return lan_.on_qrx_tail_write(q, v); }});
 
   // Interrupts.
   regs_.add({.name = "PFINT_ICR0", .base = reg::PFINT_ICR0, .kind = RegKind::clear_on_read});

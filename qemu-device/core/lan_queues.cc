@@ -49,6 +49,7 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
     // Immediate stop for now: the disable latency model is a later stage.
     rx.enabled = false;
     rx.failed = false;
+    rx.ring.stop();
     X710_LOG(debug, "rx queue %u disabled", q);
   }
   return (want ? reg::QENA_REQ : 0) | (want && (rx.enabled || rx.failed) ? reg::QENA_STAT : 0);
@@ -85,8 +86,12 @@ void LanQueues::enable_rx(uint32_t q) {
     rx.failed = true;
     return;
   }
-  rx.head = rx.ctx.head;
+  rx.ring.start(rx.ctx, rx_cache_depth_);
+  // The driver posts its buffers (QRX_TAIL = count - 1) before enabling
+  // (i40e_configure_rx_ring): the latched tail counts from here.
+  rx.ring.set_tail(regs_.raw_value(reg::QRX_TAIL + 4 * q) & kTailMask);
   rx.enabled = true;
+  if (!rx.ring.fetch(memory_)) fail_rx(q, "descriptor ring outside guest memory");
   X710_LOG(debug, "rx queue %u enabled: ring 0x%llx len %u buf %u rxmax %u tail %u", q,
            static_cast<unsigned long long>(rx.ctx.base), rx.ctx.qlen, rx.ctx.dbuff, rx.ctx.rxmax,
            regs_.raw_value(reg::QRX_TAIL + 4 * q) & kTailMask);
@@ -118,6 +123,48 @@ uint32_t LanQueues::on_qtx_tail_write(uint32_t q, uint32_t value) {
   regs_.raw(reg::QTX_TAIL + 4 * q) = value;
   if (tx_[q].enabled && !tx_[q].failed) run_tx(q);
   return value;
+}
+
+uint32_t LanQueues::on_qrx_tail_write(uint32_t q, uint32_t value) {
+  RxQueue& rx = rx_[q];
+  if (rx.enabled && !rx.failed) {
+    if ((value & kTailMask) >= rx.ctx.qlen) {
+      fail_rx(q, "tail beyond the ring");
+    } else {
+      rx.ring.set_tail(value & kTailMask);
+      if (!rx.ring.fetch(memory_)) fail_rx(q, "descriptor ring outside guest memory");
+    }
+  }
+  return value;
+}
+
+RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const RxFrameInfo& info) {
+  if (q >= rx_.size()) return RxResult::no_descriptor;
+  RxQueue& rx = rx_[q];
+  if (!rx.enabled || rx.failed) {
+    ++rx.no_descriptor_drops;
+    return RxResult::no_descriptor;
+  }
+  const RxResult result = rx.ring.deliver(memory_, frame, info);
+  switch (result) {
+    case RxResult::delivered:
+      ++rx.frames;
+      rx.bytes += frame.size();
+      irq_.raise_queue(true, q);
+      break;
+    case RxResult::no_descriptor: ++rx.no_descriptor_drops; break;
+    case RxResult::too_long: ++rx.oversize_drops; break;
+    case RxResult::dma_error: fail_rx(q, "buffer or ring outside guest memory"); break;
+  }
+  return result;
+}
+
+void LanQueues::fail_rx(uint32_t q, const char* why) {
+  RxQueue& rx = rx_[q];
+  if (!rx.failed) X710_LOG(warn, "rx queue %u stopped: %s", q, why);
+  rx.failed = true;
+  rx.enabled = false;
+  rx.ring.stop();
 }
 
 void LanQueues::fail_tx(uint32_t q, const char* why) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "queue_context.h"
+#include "rx_ring.h"
 
 namespace x710 {
 
@@ -31,9 +32,11 @@ struct RxQueue {
   bool enabled = false;
   bool failed = false;
   RxQueueContext ctx;
-  uint32_t head = 0;
+  RxRing ring;
   uint64_t frames = 0;
   uint64_t bytes = 0;
+  uint64_t no_descriptor_drops = 0;  // frames offered while the ring was empty
+  uint64_t oversize_drops = 0;
 };
 
 class LanQueues {
@@ -48,6 +51,13 @@ class LanQueues {
   uint32_t on_qrx_ena_write(uint32_t queue, uint32_t old, uint32_t value);
   uint32_t on_qtx_ena_write(uint32_t queue, uint32_t old, uint32_t value);
   uint32_t on_qtx_tail_write(uint32_t queue, uint32_t value);
+  uint32_t on_qrx_tail_write(uint32_t queue, uint32_t value);
+
+  // A frame for receive queue q (the packet path chose q by RSS). Returns
+  // what happened; drops are counted per queue.
+  RxResult receive(uint32_t queue, std::span<const uint8_t> frame, const RxFrameInfo& info);
+  // Receive descriptors each queue prefetches (--rx-desc-cache).
+  void set_rx_descriptor_cache(uint32_t depth) { rx_cache_depth_ = depth; }
 
   void set_frame_sink(FrameSink sink) { sink_ = std::move(sink); }
   // Every queue stopped and forgotten (PF reset, device reset).
@@ -62,6 +72,7 @@ class LanQueues {
   void enable_tx(uint32_t q);
   void run_tx(uint32_t q);
   void fail_tx(uint32_t q, const char* why);
+  void fail_rx(uint32_t q, const char* why);
 
   RegisterFile& regs_;
   GuestMemory& memory_;
@@ -71,6 +82,7 @@ class LanQueues {
   std::vector<TxQueue> tx_;
   std::vector<RxQueue> rx_;
   FrameSink sink_;
+  uint32_t rx_cache_depth_ = 64;
   std::vector<uint8_t> frame_;  // reused across frames
 };
 

@@ -1,0 +1,77 @@
+// The receive side of one LAN queue: the descriptor cache the hardware
+// prefetches into, frame placement into the driver's buffers, and the
+// write-back the driver reads (spec 7.1, 7.2; i40e_clean_rx_irq).
+//
+// The cache matters for the race this test bed reproduces: descriptors the
+// queue has already fetched stay usable by the hardware whatever the driver
+// does to the ring afterwards.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <span>
+
+#include "queue_context.h"
+
+namespace x710 {
+
+class GuestMemory;
+
+// What the packet path learned about a frame, for the write-back.
+struct RxFrameInfo {
+  uint8_t ptype = 0;       // i40e hardware packet type (i40e_ptype_lookup)
+  bool l3l4p = false;      // L3/L4 integrity checked
+  bool ip_error = false;   // IPE: bad IPv4 header checksum
+  bool l4_error = false;   // L4E: bad TCP/UDP/SCTP checksum
+  uint8_t umbcast = 0;     // 0 unicast, 1 multicast, 2 broadcast
+  bool rss_valid = false;  // FLTSTAT = 3, hash in qword0 [63:32]
+  uint32_t rss_hash = 0;
+  bool l2tag1_present = false;  // VLAN tag stripped into L2TAG1
+  uint16_t l2tag1 = 0;
+};
+
+enum class RxResult {
+  delivered,
+  no_descriptor,  // ring (and cache) empty: dropped, as hardware does
+  too_long,       // longer than rxmax
+  dma_error,      // a buffer or the ring is outside guest memory: queue stops
+};
+
+struct RxDescriptorSlot {
+  uint32_t index;     // ring slot it was fetched from (write-back goes there)
+  uint64_t pkt_addr;  // the driver's buffer
+};
+
+class RxRing {
+ public:
+  void start(const RxQueueContext& ctx, uint32_t cache_depth);
+  void stop();
+
+  // The driver's tail (QRX_TAIL): descriptors [next_fetch, tail) are posted.
+  void set_tail(uint32_t tail) { tail_ = ctx_.qlen ? tail % ctx_.qlen : 0; }
+  // Prefetches up to the cache depth from the posted part of the ring.
+  // False on a DMA error (ring outside guest memory).
+  bool fetch(GuestMemory& memory);
+  // Places one frame (no FCS) into cached descriptors and writes them back.
+  RxResult deliver(GuestMemory& memory, std::span<const uint8_t> frame, const RxFrameInfo& info);
+
+  size_t cached() const { return cache_.size(); }
+  uint32_t next_fetch() const { return next_fetch_; }
+  const RxQueueContext& context() const { return ctx_; }
+
+ private:
+  uint32_t posted() const;  // descriptors the ring offers beyond what is cached
+
+  RxQueueContext ctx_{};
+  uint32_t cache_depth_ = 64;
+  uint32_t tail_ = 0;
+  uint32_t next_fetch_ = 0;  // first ring slot not yet fetched
+  std::deque<RxDescriptorSlot> cache_;
+};
+
+// The write-back qword1 for one descriptor (exposed for tests and for the
+// descriptor-format documentation in one place).
+uint64_t rx_writeback_qword1(const RxFrameInfo& info, uint32_t length, bool eof);
+uint64_t rx_writeback_qword0(const RxFrameInfo& info);
+
+}  // namespace x710
