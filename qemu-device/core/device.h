@@ -14,6 +14,7 @@
 #include "interrupts.h"
 #include "lan_queues.h"
 #include "nvm.h"
+#include "packet_path.h"
 #include "register_file.h"
 
 namespace x710 {
@@ -27,6 +28,7 @@ struct DeviceConfig {
   // MSI-X table entries: vector 0 (misc) plus queue vectors (spec 2, 13).
   uint32_t num_msix_vectors = 129;
   uint32_t pf_id = 0;
+  uint32_t rx_descriptor_cache = 64;  // --rx-desc-cache
 };
 
 class Device {
@@ -53,6 +55,7 @@ class Device {
   const FirmwareState& firmware() const { return fw_; }
   RegisterFile& registers() { return regs_; }
   LanQueues& lan() { return lan_; }
+  PacketPath& packet_path() { return path_; }
   Interrupts& interrupts() { return irq_; }
   AdminQueue& admin_queue() { return aq_; }
   uint64_t pf_resets() const { return pf_resets_; }
@@ -72,6 +75,7 @@ class Device {
   Hmc hmc_;
   Interrupts irq_;
   LanQueues lan_;
+  PacketPath path_;
   AdminQueue aq_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   uint64_t pf_resets_ = 0;

@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "device.h"
 #include "dma_memory.h"
+#include "flood_source.h"
 #include "log.h"
 #include "vfio_user_server.h"
 
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
   std::string level_text = "info";
   std::string log_file;
   uint32_t queues = 64;
+  uint32_t rx_desc_cache = 64;
+  std::optional<uint64_t> flood_pps;
+  x710::FloodConfig flood;
   app.add_option("--socket", socket_path, "UNIX socket to listen on for QEMU's vfio-user-pci")->required();
   app.add_option("--mac", mac_text, "port MAC address (default: a fixed locally administered one)")
       ->capture_default_str();
@@ -40,6 +45,15 @@ int main(int argc, char** argv) {
   app.add_option("--log-file", log_file, "append the log here instead of stderr");
   app.add_option("--queues", queues, "LAN queue pairs offered to the PF")->capture_default_str()->check(
       CLI::Range(1, 384));
+  app.add_option("--rx-desc-cache", rx_desc_cache, "receive descriptors each queue prefetches")
+      ->capture_default_str()->check(CLI::Range(1, 512));
+  auto* pps = app.add_option("--flood-pps", flood_pps,
+                             "offer a flood of UDP frames at this rate while a receive queue is enabled "
+                             "(0 = as fast as descriptors allow; default: no flood)");
+  app.add_option("--flood-size", flood.frame_size, "flood frame size in bytes without FCS (60..9018)")
+      ->capture_default_str()->check(CLI::Range(60, 9018))->needs(pps);
+  app.add_option("--flood-flows", flood.flows, "distinct UDP flows (source ports), for RSS")
+      ->capture_default_str()->check(CLI::Range(1, 25875))->needs(pps);
   CLI11_PARSE(app, argc, argv);
 
   x710::LogLevel level;
@@ -66,11 +80,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.num_queue_pairs = queues;
+  config.rx_descriptor_cache = rx_desc_cache;
+  if (flood_pps) {
+    flood.pps = *flood_pps;
+    if (const std::string why = flood.problem(); !why.empty()) {
+      std::fprintf(stderr, "x710-device: flood: %s\n", why.c_str());
+      return 2;
+    }
+  }
 
   x710::DmaMemory memory;
   x710::VfuMsix msix;
   x710::Device device(config, memory, msix);
   x710::VfioUserServer server(socket_path, device, memory, msix);
+  std::optional<x710::FloodSource> flood_source;
+  if (flood_pps) {
+    flood_source.emplace(device.packet_path(), flood, config.mac);
+    server.add_traffic_source(&*flood_source);
+  }
   if (!server.start()) return 1;
   const int status = server.run();
   if (log) std::fclose(log);

@@ -16,6 +16,7 @@ extern "C" {
 #include <cstring>
 
 #include "device.h"
+#include "flood_source.h"
 #include "log.h"
 
 namespace x710 {
@@ -114,6 +115,7 @@ VfioUserServer::VfioUserServer(std::string socket_path, Device& device, DmaMemor
 
 VfioUserServer::~VfioUserServer() {
   if (watch_) g_source_remove(watch_);
+  if (traffic_timer_) g_source_remove(traffic_timer_);
   if (ctx_) vfu_destroy_ctx(ctx_);
   if (loop_) g_main_loop_unref(loop_);
 }
@@ -204,6 +206,7 @@ gboolean VfioUserServer::on_socket_ready(gint, GIOCondition, gpointer p) {
     }
     self->attached_ = true;
     X710_LOG(info, "QEMU connected");
+    if (self->flood_) self->traffic_timer_ = g_timeout_add(1, on_traffic_tick, self);
     self->watch_ = 0;
     self->watch_poll_fd();  // the poll fd is now the connection
     return G_SOURCE_REMOVE;
@@ -222,6 +225,13 @@ gboolean VfioUserServer::on_socket_ready(gint, GIOCondition, gpointer p) {
     g_main_loop_quit(self->loop_);
     return G_SOURCE_REMOVE;
   }
+}
+
+gboolean VfioUserServer::on_traffic_tick(gpointer p) {
+  auto* self = static_cast<VfioUserServer*>(p);
+  const uint64_t now = static_cast<uint64_t>(g_get_monotonic_time()) * 1000;
+  self->flood_->tick(now);
+  return G_SOURCE_CONTINUE;
 }
 
 gboolean VfioUserServer::on_signal(gpointer p) {

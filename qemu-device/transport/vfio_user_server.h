@@ -35,6 +35,9 @@ class VfioUserServer {
 
   // Creates the socket and sets up the PCI function. False (logged) on error.
   bool start();
+  // Called from the event loop every millisecond while QEMU is connected.
+  void add_traffic_source(class FloodSource* source) { flood_ = source; }
+
   // Serves one QEMU connection; returns when it disconnects or on SIGINT/TERM.
   // The exit status for main().
   int run();
@@ -42,6 +45,7 @@ class VfioUserServer {
  private:
   static gboolean on_socket_ready(gint fd, GIOCondition cond, gpointer self);
   static gboolean on_signal(gpointer self);
+  static gboolean on_traffic_tick(gpointer self);
   void watch_poll_fd();
   bool setup_pci();
 
@@ -52,6 +56,8 @@ class VfioUserServer {
   vfu_ctx* ctx_ = nullptr;
   GMainLoop* loop_ = nullptr;
   guint watch_ = 0;
+  guint traffic_timer_ = 0;
+  class FloodSource* flood_ = nullptr;
   bool attached_ = false;
   int exit_status_ = 0;
 };

@@ -1,0 +1,47 @@
+#include "packet_path.h"
+
+#include "packet_parse.h"
+
+namespace x710 {
+
+PacketPath::PacketPath(const RegisterFile& regs, LanQueues& lan) : lan_(lan), rss_(regs) {}
+
+bool PacketPath::any_queue_enabled() const {
+  for (uint32_t q = 0; q < lan_.num_queues(); ++q) {
+    if (lan_.rx(q).enabled) return true;
+  }
+  return false;
+}
+
+RxResult PacketPath::receive(std::span<const uint8_t> frame) {
+  const ParsedPacket pkt = parse_packet(frame);
+  const Rss::Result steer = rss_.classify(pkt);
+  RxFrameInfo info;
+  info.ptype = pkt.ptype;
+  info.l3l4p = pkt.l3l4p;
+  info.ip_error = pkt.ip_error;
+  info.l4_error = pkt.l4_error;
+  info.umbcast = pkt.umbcast;
+  info.rss_valid = steer.hashed;
+  info.rss_hash = steer.hash;
+  // The main VSI's queues start at PF queue 0 (the queue map the driver
+  // programs with 0x0211 is contiguous from 0), so a LUT entry is a PF queue.
+  const uint32_t queue = steer.queue;
+  if (queue >= lan_.num_queues() || !lan_.rx(queue).enabled) {
+    ++stats_.queue_disabled;
+    return RxResult::no_descriptor;
+  }
+  const RxResult result = lan_.receive(queue, frame, info);
+  switch (result) {
+    case RxResult::delivered:
+      ++stats_.frames;
+      stats_.bytes += frame.size();
+      break;
+    case RxResult::no_descriptor: ++stats_.no_descriptor; break;
+    case RxResult::too_long: ++stats_.oversize; break;
+    case RxResult::dma_error: break;  // the queue logged and stopped itself
+  }
+  return result;
+}
+
+}  // namespace x710

@@ -1,0 +1,40 @@
+// The receive side of the port: a frame from the wire (the flood generator,
+// later the slirp backend) is classified like the hardware's parser does,
+// steered by RSS to a queue of the PF, and handed to that queue's ring.
+// Port-level counters live here.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "lan_queues.h"
+#include "rss.h"
+
+namespace x710 {
+
+struct PortRxStats {
+  uint64_t frames = 0;            // delivered to some queue
+  uint64_t bytes = 0;
+  uint64_t no_descriptor = 0;     // the chosen queue had no buffer posted
+  uint64_t queue_disabled = 0;    // the chosen queue is not enabled
+  uint64_t oversize = 0;
+};
+
+class PacketPath {
+ public:
+  PacketPath(const RegisterFile& regs, LanQueues& lan);
+
+  RxResult receive(std::span<const uint8_t> frame);
+  // True when some receive queue can take frames: traffic sources idle
+  // otherwise (the port is down as far as the driver is concerned).
+  bool any_queue_enabled() const;
+
+  const PortRxStats& stats() const { return stats_; }
+
+ private:
+  LanQueues& lan_;
+  Rss rss_;
+  PortRxStats stats_;
+};
+
+}  // namespace x710
