@@ -30,7 +30,8 @@ constexpr uint8_t kProtoSctp = 132;
 constexpr uint8_t kIpv6OptPad1 = 0;
 constexpr uint8_t kIpv6OptHomeAddress = 0xC9;
 constexpr uint8_t kIpv6RoutingType2 = 2;  // mobile IPv6: the pseudo-header uses the home address
-// The hardware gives up after a few extension headers (spec: PAY3); so do we.
+// Bound on the extension-header walk; a longer chain is classified IPv6
+// other (PAY3), which makes no L4 claim.
 constexpr int kMaxIpv6ExtHeaders = 8;
 
 inline uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
@@ -120,9 +121,9 @@ bool sctp_ok(const L4Input& in) {
 
 bool udp_ok(const L4Input& in) {
   uint16_t checksum = be16(in.data + 6);
-  // A zero UDP checksum over IPv4 means "not computed" (RFC 768). Over IPv6
-  // it is invalid (RFC 8200 8.1) and simply fails the sum below.
-  if (!in.ipv6 && checksum == 0) return true;
+  // A zero UDP checksum over IPv4 means "not computed" (RFC 768); over IPv6
+  // it is invalid (RFC 8200 8.1: a computed zero is sent as 0xFFFF).
+  if (checksum == 0) return !in.ipv6;
   size_t ulen = be16(in.data + 4);
   if (ulen < 8 || ulen > in.len) return false;
   return csum_ok(in.pseudo + ulen + kProtoUdp + csum_add(in.data, ulen, 0));
@@ -311,8 +312,11 @@ ParsedPacket parse_packet(std::span<const uint8_t> frame) {
   const size_t n = frame.size() < 0xFFFF ? frame.size() : 0xFFFF;
 
   if (n >= 6) {
-    static constexpr uint8_t kBroadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-    if (std::memcmp(p, kBroadcast, 6) == 0) {
+    uint32_t head;
+    uint16_t tail;
+    std::memcpy(&head, p, 4);
+    std::memcpy(&tail, p + 4, 2);
+    if (head == 0xFFFFFFFFu && tail == 0xFFFF) {
       out.umbcast = kUmbcastBroadcast;
     } else if (p[0] & 1) {
       out.umbcast = kUmbcastMulticast;
@@ -337,7 +341,13 @@ ParsedPacket parse_packet(std::span<const uint8_t> frame) {
 
   switch (type) {
     case kEthIpv4: parse_ipv4(out, p, n, off); break;
-    case kEthIpv6: parse_ipv6(out, p, n, off); break;
+    case kEthIpv6:
+      parse_ipv6(out, p, n, off);
+      // Nothing verified against the real pseudo-header: clear L3L4P as well,
+      // so a write-back that leaves out IPV6EXADD still makes no checksum
+      // claim (both drivers report CHECKSUM_NONE for either).
+      if (out.ipv6exadd) out.l3l4p = false;
+      break;
     case kEthArp: out.ptype = ptype::L2_ARP; break;
     case kEthLldp: out.ptype = ptype::L2_LLDP_PAY2; break;
     case kEth1588: out.ptype = ptype::L2_TIMESYNC_PAY2; break;

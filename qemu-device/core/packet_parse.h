@@ -84,7 +84,8 @@ struct ParsedPacket {
   // TCP/UDP/SCTP/ICMP checksum (ICMP too: the 6.12 driver reports
   // CHECKSUM_UNNECESSARY for ptype 28/94 when L3L4P is set and L4E is not).
   // IPV6EXADD: a type 2 routing header or home-address option changes the
-  // pseudo-header, so no L4 verdict is given and the driver stays silent.
+  // pseudo-header, so no L4 verdict is given and the driver stays silent;
+  // L3L4P is then clear too, so ignoring IPV6EXADD is still safe.
   bool l3l4p = false;
   bool ip_error = false;
   bool l4_error = false;

@@ -52,38 +52,50 @@ uint32_t ToeplitzTable::hash(std::span<const uint8_t> input) const {
 Rss::Rss(const RegisterFile& regs) : regs_(regs), table_(std::make_unique<ToeplitzTable>()) {}
 
 size_t Rss::hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable::kMaxInput> buf) {
+  // Fixed-size copies per case: this runs for every received frame.
   uint8_t* out = buf.data();
-  size_t addr = 0;
-  bool ports = false;
   switch (pkt.pctype) {
     case pctype::NONF_IPV4_UDP:
     case pctype::NONF_IPV4_TCP:
-    case pctype::NONF_IPV4_SCTP: addr = 4; ports = true; break;
+    case pctype::NONF_IPV4_SCTP:
+      std::memcpy(out, pkt.src_addr, 4);
+      std::memcpy(out + 4, pkt.dst_addr, 4);
+      std::memcpy(out + 8, pkt.ports, 4);
+      return 12;
     case pctype::NONF_IPV4_OTHER:
-    case pctype::FRAG_IPV4: addr = 4; break;
+    case pctype::FRAG_IPV4:
+      std::memcpy(out, pkt.src_addr, 4);
+      std::memcpy(out + 4, pkt.dst_addr, 4);
+      return 8;
     case pctype::NONF_IPV6_UDP:
     case pctype::NONF_IPV6_TCP:
-    case pctype::NONF_IPV6_SCTP: addr = 16; ports = true; break;
+    case pctype::NONF_IPV6_SCTP:
+      std::memcpy(out, pkt.src_addr, 16);
+      std::memcpy(out + 16, pkt.dst_addr, 16);
+      std::memcpy(out + 32, pkt.ports, 4);
+      return 36;
     case pctype::NONF_IPV6_OTHER:
-    case pctype::FRAG_IPV6: addr = 16; break;
+    case pctype::FRAG_IPV6:
+      std::memcpy(out, pkt.src_addr, 16);
+      std::memcpy(out + 16, pkt.dst_addr, 16);
+      return 32;
     default:  // L2 payload: the last ethertype
       out[0] = static_cast<uint8_t>(pkt.ethertype >> 8);
       out[1] = static_cast<uint8_t>(pkt.ethertype);
       return 2;
   }
-  std::memcpy(out, pkt.src_addr, addr);
-  std::memcpy(out + addr, pkt.dst_addr, addr);
-  if (!ports) return 2 * addr;
-  std::memcpy(out + 2 * addr, pkt.ports, 4);
-  return 2 * addr + 4;
 }
 
 void Rss::refresh_key() const {
   // Compare-on-use: 13 register reads per frame are cheaper than a hook the
   // register map would have to wire up, and cannot miss a raw() write.
   std::array<uint32_t, kRssKeySize / 4> now;
-  for (size_t i = 0; i < now.size(); ++i) now[i] = regs_.raw_value(reg::PFQF_HKEY + kRegStride * static_cast<uint32_t>(i));
-  if (key_valid_ && now == key_words_) return;
+  uint32_t changed = key_valid_ ? 0 : 1;
+  for (size_t i = 0; i < now.size(); ++i) {
+    now[i] = regs_.raw_value(reg::PFQF_HKEY + kRegStride * static_cast<uint32_t>(i));
+    changed |= now[i] ^ key_words_[i];
+  }
+  if (!changed) return;
   key_words_ = now;
   std::array<uint8_t, kRssKeySize> key;
   for (size_t i = 0; i < kRssKeySize; ++i) key[i] = static_cast<uint8_t>(now[i / 4] >> (8 * (i % 4)));
@@ -105,7 +117,7 @@ Rss::Result Rss::classify(const ParsedPacket& pkt) const {
   const uint32_t index = hash & (lut_size - 1);
   const uint32_t word = regs_.raw_value(reg::PFQF_HLUT + kRegStride * (index / 4));
   const auto queue = static_cast<uint16_t>((word >> (8 * (index % 4))) & kLutEntryMask);
-  return {true, hash, queue};
+  return {.hash = hash, .queue = queue, .hashed = true};
 }
 
 }  // namespace x710

@@ -34,6 +34,17 @@
 //    driver's masks the flags go out unchanged, as software GSO would send
 //    them (no FIN lost, no CWR lost).
 //
+// Not acted on here: EOP/RS (the queue's business), ICRC (the output never
+// carries an FCS), DUMMY (FDIR programming packets, for the queue to drop),
+// TSYN (no timestamps), the switch bits. IL2TAG2 is inserted as an outer
+// 802.1ad tag in front of the L2TAG1 one: an assumption, since the driver
+// never requests it (cd_l2tag2 is always 0 in i40e_xmit_frame_ring). The
+// tunnel fields (EXT_IP, EXT_IPLEN, NATT, NATLEN, L4T_CS) locate the inner
+// headers; with TSO the outer IPv4 length, ID and (EXT_IP IPV4) checksum,
+// the outer IPv6 payload length and the outer UDP length are redone per
+// segment, and the outer UDP checksum too when L4T_CS asks for it (the
+// driver sets that bit only on X722; on the X710 it uses GSO_PARTIAL).
+//
 // A packet the hardware would flag as a malicious-driver event (lengths that
 // do not fit the frame, MSS out of range, ...) produces an error and no frame
 // at all; nothing here reads or writes outside the input or the scratch
@@ -218,7 +229,5 @@ class TxOffload {
 uint32_t inet_sum(const uint8_t* data, size_t len, uint32_t sum = 0);
 // Folded and complemented: the value a checksum field must hold.
 uint16_t inet_fold_complement(uint32_t sum);
-// CRC32c (Castagnoli) as SCTP uses it: initial ~0, final complement.
-uint32_t crc32c(const uint8_t* data, size_t len);
 
 }  // namespace x710

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "device.h"
+#include "control_channel.h"
 #include "dma_memory.h"
 #include "flood_source.h"
 #include "log.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   std::string mac_text = "02:00:71:00:00:01";
   std::string level_text = "info";
   std::string log_file;
+  std::string control_path;
   uint32_t queues = 64;
   uint32_t rx_desc_cache = 64;
   std::optional<uint64_t> flood_pps;
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-file", log_file, "append the log here instead of stderr");
   app.add_option("--queues", queues, "LAN queue pairs offered to the PF")->capture_default_str()->check(
       CLI::Range(1, 384));
+  app.add_option("--control", control_path, "UNIX socket for the JSON control channel (stats, flood rate, link)");
   app.add_option("--rx-desc-cache", rx_desc_cache, "receive descriptors each queue prefetches")
       ->capture_default_str()->check(CLI::Range(1, 512));
   auto* pps = app.add_option("--flood-pps", flood_pps,
@@ -98,6 +101,8 @@ int main(int argc, char** argv) {
     flood_source.emplace(device.packet_path(), flood, config.mac);
     server.add_traffic_source(&*flood_source);
   }
+  x710::ControlChannel control(device, flood_source ? &*flood_source : nullptr);
+  if (!control_path.empty() && !control.start(control_path)) return 1;
   if (!server.start()) return 1;
   const int status = server.run();
   if (log) std::fclose(log);

@@ -8,6 +8,7 @@
 
 #include "boot_command.h"
 #include "command.h"
+#include "ctl_command.h"
 #include "test_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   const std::vector<x710::Command> commands = {
       x710::add_boot_command(app),
       x710::add_test_command(app),
+      x710::add_ctl_command(app),
   };
   if (argc < 2) {  // plain `./x710`: show what there is
     std::cout << app.help();

@@ -90,7 +90,7 @@ std::vector<std::string> qemu_argv(const QemuPlan& plan, const RunPaths& paths) 
 
 std::vector<std::string> device_argv(const DevicePlan& plan, const RunPaths& paths) {
   std::vector<std::string> argv = {plan.device, "--socket", paths.device_socket(),
-                                   "--log-file", paths.device_log()};
+                                   "--log-file", paths.device_log(), "--control", paths.device_control()};
   if (!plan.mac.empty()) {
     argv.push_back("--mac");
     argv.push_back(plan.mac);

@@ -19,6 +19,7 @@ struct RunPaths {
   std::string device_socket() const { return file("x710.sock"); }  // vfio-user
   std::string control_socket() const { return file("ctl.sock"); }  // ttyS1 <-> launcher
   std::string qmp_socket() const { return file("qmp.sock"); }      // for tools; unused here
+  std::string device_control() const { return file("device.ctl"); }  // x710-device JSON control
 };
 
 }  // namespace x710

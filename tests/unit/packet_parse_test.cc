@@ -558,7 +558,7 @@ TEST(PacketParse, Ipv6AlternateAddressHeadersSetExadd) {
   ParsedPacket p = parse(ether(0x86DD, ipv6(kTcp, tcp(1, 2), rh2, 43, /*fill_l4=*/false)));
   EXPECT_EQ(p.ptype, ptype::IPV6_TCP);
   EXPECT_TRUE(p.ipv6exadd);
-  EXPECT_TRUE(p.l3l4p);
+  EXPECT_FALSE(p.l3l4p);     // no checksum claim even if the caller drops IPV6EXADD
   EXPECT_FALSE(p.l4_error);  // not judged against the wrong pseudo-header
 
   // Home address option in destination options (option 0xC9, 16 bytes).
@@ -655,7 +655,7 @@ void check_invariants(const ParsedPacket& p, size_t len) {
     ASSERT_FALSE(p.l3l4p || p.ip_error || p.l4_error || p.ipv6exadd);
     ASSERT_EQ(p.l4, L4Kind::none);
   } else {
-    ASSERT_TRUE(p.l3l4p);
+    ASSERT_EQ(p.l3l4p, !p.ipv6exadd);
     ASSERT_LE(p.l3_offset + (p.l3 == L3Kind::ipv4 ? 20u : 40u), len);
     if (p.l3 == L3Kind::ipv6) {
       ASSERT_FALSE(p.ip_error);

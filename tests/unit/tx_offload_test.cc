@@ -2,10 +2,12 @@
 // padding) against frames built the way the Linux stack and i40e_tso /
 // i40e_tx_enable_csum leave them, checked with an independent RFC 1071
 // verifier and a bitwise CRC32c.
+#include "packet_parse.h"
 #include "tx_offload.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -451,16 +453,33 @@ TEST(TxOffload, UdpZeroChecksumGoesOutAsAllOnes) {
   verify_segments(b, r, 1);
 }
 
+TEST(TxOffload, InetSumMatchesRfc1071) {
+  // Every length up to a few SIMD blocks, from unaligned addresses too.
+  std::mt19937 rng(1071);
+  Bytes buf(400);
+  for (auto& x : buf) x = static_cast<uint8_t>(rng());
+  for (size_t start = 0; start < 8; ++start) {
+    for (size_t n = 0; n + start <= buf.size(); ++n) {
+      const Bytes d(buf.begin() + start, buf.begin() + start + n);
+      const uint32_t s = inet_sum(buf.data() + start, n);
+      EXPECT_EQ(static_cast<uint16_t>(~inet_fold_complement(s)), n ? rfc1071_fold(d) : 0) << start << "/" << n;
+    }
+  }
+  // Known example (RFC 1071 section 3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2).
+  const uint8_t ex[8] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+  EXPECT_EQ(inet_fold_complement(inet_sum(ex, 8)), static_cast<uint16_t>(~0xddf2));
+}
+
 TEST(TxOffload, Crc32cKnownAnswer) {
   const char* v = "123456789";
-  EXPECT_EQ(crc32c(reinterpret_cast<const uint8_t*>(v), 9), 0xE3069283u);
+  EXPECT_EQ(crc32c(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v), 9)), 0xE3069283u);
   Bytes zeros(32, 0);
-  EXPECT_EQ(crc32c(zeros.data(), zeros.size()), 0x8A9136AAu);  // RFC 3720 B.4
+  EXPECT_EQ(crc32c(zeros), 0x8A9136AAu);  // RFC 3720 B.4
   std::mt19937 rng(7);
   for (size_t n : {0, 1, 7, 8, 9, 63, 64, 65, 1500}) {
     Bytes d(n);
     for (auto& x : d) x = static_cast<uint8_t>(rng());
-    EXPECT_EQ(crc32c(d.data(), n), crc32c_bitwise(d.data(), n)) << n;
+    EXPECT_EQ(crc32c(std::span<const uint8_t>(d.data(), n)), crc32c_bitwise(d.data(), n)) << n;
   }
 }
 
@@ -553,6 +572,17 @@ TEST(TxOffload, VlanTagInsertion) {
   EXPECT_EQ(r.frames[0][16], 0x11);
   EXPECT_EQ(r.frames[0][45], 0x11);
   EXPECT_EQ(r.frames[0][46], 0x00);
+  // IL2TAG2 from a context descriptor: the outer (S) tag, before L2TAG1.
+  p.has_context = true;
+  p.l2tag2 = 0x0777;
+  p.ctx_qw1 = 0x1 | (txd::kCtxCmdIl2tag2 << txd::kCtxCmdShift);
+  const Outcome qq = run(e, small, p);
+  ASSERT_EQ(qq.frames.size(), 1u);
+  ASSERT_EQ(qq.frames[0].size(), 60u);
+  EXPECT_EQ(be32(qq.frames[0].data() + 12), 0x88A80777u);
+  EXPECT_EQ(be32(qq.frames[0].data() + 16), 0x81002005u);
+  EXPECT_EQ(qq.frames[0][20], 0x11);
+  EXPECT_EQ(qq.frames[0][49], 0x11);
 }
 
 TEST(TxOffload, SoftwareVlanHeaderInTheFrame) {
@@ -917,11 +947,14 @@ TEST(TxOffloadFuzz, RandomDescriptorsAndFrames) {
   std::mt19937_64 rng(0x710710);
   auto pick = [&](uint64_t n) { return n ? rng() % n : 0; };
   TxOffload e;
-  size_t ok = 0, refused = 0, frames = 0;
+  size_t ok = 0, refused = 0, frames = 0, verified = 0;
+  size_t by_error[32] = {};
   constexpr int kIterations = 100000;
   for (int it = 0; it < kIterations; ++it) {
     Bytes frame;
     TxOffloadRequest q;
+    Built pristine;  // set when the packet is well formed and left alone
+    bool check = false;
     if (pick(2)) {
       // A well-formed packet, then some of its fields spoiled.
       Spec s;
@@ -948,6 +981,16 @@ TEST(TxOffloadFuzz, RandomDescriptorsAndFrames) {
       }
       if (spoil == 6) frame[pick(frame.size())] ^= static_cast<uint8_t>(1 + pick(255));
       if (spoil == 7) q.cmd |= txd::kCmdIl2tag1;
+      if (spoil >= 8 && s.proto != kSctp) {
+        const bool valid = s.tso ? s.payload > 0 && s.mss >= TxOffload::kMinMss &&
+                                       b.hdr_len + s.mss <= TxOffload::kMaxFrame
+                                 : frame.size() <= TxOffload::kMaxFrame;
+        if (valid) {
+          check = true;
+          b.frame = frame;
+          pristine = std::move(b);
+        }
+      }
     } else {
       frame.resize(pick(4) == 0 ? pick(70000) : pick(400));
       for (auto& x : frame) x = static_cast<uint8_t>(rng());
@@ -959,16 +1002,30 @@ TEST(TxOffloadFuzz, RandomDescriptorsAndFrames) {
         ctx[1] = (ctx[1] & ~(uint64_t{0x3FFFF} << 30)) | (((frame.size() - hdr) & 0x3FFFF) << 30);
       }
       q = TxOffloadRequest::from_descriptors(rng(), pick(2) ? ctx : nullptr);
+      if (pick(10)) q.cmd = static_cast<uint16_t>(q.cmd & ~txd::kCmdFcoet);  // or it hides everything else
+      if (pick(2)) q.offset = static_cast<uint32_t>(7 | (pick(16) << 7) | (pick(16) << 14));
     }
     TsoFlagMasks m{static_cast<uint16_t>(rng()), static_cast<uint16_t>(rng()), static_cast<uint16_t>(rng())};
+    if (check) m = TsoFlagMasks::linux_i40e();
     size_t emitted = 0;
     uint64_t bytes = 0;
     bool sizes_ok = true;
+    Outcome kept;
     const TxOffloadResult r = e.process(frame, q, m, [&](std::span<const uint8_t> f) {
       ++emitted;
       bytes += f.size();
       sizes_ok = sizes_ok && f.size() >= 60 && f.size() <= TxOffload::kMaxFrame + 8;
+      if (check) kept.frames.emplace_back(f.begin(), f.end());
     });
+    ++by_error[static_cast<size_t>(r.error) & 31];
+    if (check) {
+      SCOPED_TRACE("iteration " + std::to_string(it));
+      kept.result = r;
+      const Spec& s = pristine.spec;
+      verify_segments(pristine, kept, s.tso ? static_cast<uint32_t>((s.payload + s.mss - 1) / s.mss) : 1);
+      if (HasFatalFailure() || HasNonfatalFailure()) return;
+      ++verified;
+    }
     ASSERT_TRUE(sizes_ok) << "iteration " << it;
     ASSERT_EQ(r.frames, emitted) << "iteration " << it;
     ASSERT_EQ(r.bytes, bytes) << "iteration " << it;
@@ -981,9 +1038,13 @@ TEST(TxOffloadFuzz, RandomDescriptorsAndFrames) {
     }
     frames += emitted;
   }
-  std::printf("[ fuzz     ] %d packets: %zu sent as %zu frames, %zu refused\n", kIterations, ok, frames, refused);
+  std::printf("[ fuzz     ] %d packets: %zu sent as %zu frames (%zu fully verified), %zu refused\n", kIterations, ok,
+              frames, verified, refused);
+  for (size_t i = 1; i < 32; ++i)
+    if (by_error[i]) std::printf("[ fuzz     ]   %6zu %s\n", by_error[i], tx_offload_error_string(static_cast<TxOffloadError>(i)));
   EXPECT_GT(ok, size_t{kIterations / 10});
   EXPECT_GT(refused, size_t{kIterations / 10});
+  EXPECT_GT(verified, size_t{kIterations / 20});
 }
 
 // ---------------------------------------------------------------------------
@@ -1002,21 +1063,33 @@ TEST(TxOffloadTiming, TsoSixtyFourKiBAndSmallChecksum) {
   uint64_t sink = 0;
   auto consume = [&](std::span<const uint8_t> f) { sink += f.size() + f[f.size() - 1]; };
 
-  auto time_ns = [&](const Built& b, int n) {
-    for (int i = 0; i < n / 10 + 1; ++i) e.process(b.frame, b.req, TsoFlagMasks::linux_i40e(), consume);
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < n; ++i) e.process(b.frame, b.req, TsoFlagMasks::linux_i40e(), consume);
-    const auto t1 = std::chrono::steady_clock::now();
-    return std::chrono::duration<double, std::nano>(t1 - t0).count() / n;
+  // The median and the minimum of `samples` timings of `batch` packets each:
+  // the machine may be shared, and the mean would mostly measure preemption.
+  struct Timing {
+    double median, min;
   };
-  const double tso = time_ns(big, 2000);
-  const double csum = time_ns(small, 200000);
-  std::printf("[ timing   ] 64 KiB TSO (45 segments): %.0f ns; 64-byte checksum offload: %.0f ns\n", tso, csum);
-  RecordProperty("tso_64k_ns", static_cast<int>(tso));
-  RecordProperty("csum_64b_ns", static_cast<int>(csum));
+  auto time_ns = [&](const Built& b, int samples, int batch) {
+    std::vector<double> t;
+    for (int i = 0; i < batch; ++i) e.process(b.frame, b.req, TsoFlagMasks::linux_i40e(), consume);
+    for (int s = 0; s < samples; ++s) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < batch; ++i) e.process(b.frame, b.req, TsoFlagMasks::linux_i40e(), consume);
+      const auto t1 = std::chrono::steady_clock::now();
+      t.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / batch);
+    }
+    std::sort(t.begin(), t.end());
+    return Timing{t[t.size() / 2], t.front()};
+  };
+  const Timing tso = time_ns(big, 2000, 1);
+  const Timing csum = time_ns(small, 2000, 100);
+  std::printf("[ timing   ] 64 KiB TSO (45 segments): median %.0f ns, min %.0f ns; "
+              "64-byte checksum offload: median %.0f ns, min %.0f ns\n",
+              tso.median, tso.min, csum.median, csum.min);
+  RecordProperty("tso_64k_median_ns", static_cast<int>(tso.median));
+  RecordProperty("csum_64b_median_ns", static_cast<int>(csum.median));
   EXPECT_NE(sink, 0u);
   // Generous: sanitizer and debug builds run this too.
-  EXPECT_LT(tso, 2'000'000.0);
+  EXPECT_LT(tso.median, 2'000'000.0);
 }
 
 }  // namespace

@@ -101,7 +101,8 @@ TEST(DeviceCommand, SocketLogMacAndExtraArgs) {
   DevicePlan plan{"/b/x710-device", "52:54:00:12:34:56", {"--trace"}};
   EXPECT_EQ(device_argv(plan, RunPaths("/run")),
             (std::vector<std::string>{"/b/x710-device", "--socket", "/run/x710.sock",
-                                      "--log-file", "/run/device.log", "--mac",
+                                      "--log-file", "/run/device.log", "--control",
+                                      "/run/device.ctl", "--mac",
                                       "52:54:00:12:34:56", "--trace"}));
   plan.mac.clear();
   EXPECT_FALSE(contains(device_argv(plan, RunPaths("/run")), "--mac"));

@@ -1,0 +1,167 @@
+#include "control_channel.h"
+
+#include <glib-unix.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "device.h"
+#include "flood_source.h"
+#include "log.h"
+
+namespace x710 {
+
+namespace {
+
+using nlohmann::json;
+
+// Partial lines per client connection, keyed by fd.
+std::map<int, std::string>& pending_input() {
+  static std::map<int, std::string> buffers;
+  return buffers;
+}
+
+json error(const std::string& why) { return {{"ok", false}, {"error", why}}; }
+
+json stats_of(Device& device, FloodSource* flood) {
+  const PortRxStats& port = device.packet_path().stats();
+  json queues = json::array();
+  LanQueues& lan = device.lan();
+  for (uint32_t q = 0; q < lan.num_queues(); ++q) {
+    const RxQueue& rx = lan.rx(q);
+    const TxQueue& tx = lan.tx(q);
+    if (!rx.enabled && !tx.enabled && rx.frames == 0 && tx.frames == 0 && rx.no_descriptor_drops == 0) continue;
+    queues.push_back({{"queue", q},
+                      {"rx_enabled", rx.enabled},
+                      {"rx_frames", rx.frames},
+                      {"rx_bytes", rx.bytes},
+                      {"rx_no_descriptor", rx.no_descriptor_drops},
+                      {"rx_oversize", rx.oversize_drops},
+                      {"tx_enabled", tx.enabled},
+                      {"tx_frames", tx.frames},
+                      {"tx_bytes", tx.bytes}});
+  }
+  json out = {{"ok", true},
+              {"link_up", device.firmware().link.up},
+              {"pf_resets", device.pf_resets()},
+              {"port", {{"rx_frames", port.frames},
+                        {"rx_bytes", port.bytes},
+                        {"rx_no_descriptor", port.no_descriptor},
+                        {"rx_queue_disabled", port.queue_disabled},
+                        {"rx_oversize", port.oversize}}},
+              {"queues", queues}};
+  if (flood) {
+    out["flood"] = {{"offered", flood->stats().offered},
+                    {"delivered", flood->stats().delivered},
+                    {"dropped", flood->stats().dropped},
+                    {"next_sequence", flood->generator().sequence()}};
+  }
+  return out;
+}
+
+}  // namespace
+
+ControlChannel::ControlChannel(Device& device, FloodSource* flood) : device_(device), flood_(flood) {}
+
+ControlChannel::~ControlChannel() {
+  if (listen_watch_) g_source_remove(listen_watch_);
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    ::unlink(path_.c_str());
+  }
+}
+
+std::string ControlChannel::handle(const std::string& request) {
+  // Requests come from the user's scripts: malformed ones get an error
+  // reply naming what is wrong, never an exception out of here.
+  const json req = json::parse(request, nullptr, false);
+  json reply;
+  if (req.is_discarded() || !req.is_object()) {
+    reply = error("request is not a JSON object: " + request.substr(0, 80));
+  } else if (!req.contains("op") || !req["op"].is_string()) {
+    reply = error("request has no \"op\" string");
+  } else {
+    const std::string op = req["op"];
+    if (op == "stats") {
+      reply = stats_of(device_, flood_);
+    } else if (op == "flood") {
+      if (!flood_) {
+        reply = error("no flood: start x710-device with --flood-pps");
+      } else if (!req.contains("pps") || !req["pps"].is_number_unsigned()) {
+        reply = error("\"pps\" must be a non-negative integer");
+      } else {
+        flood_->set_rate(req["pps"].get<uint64_t>(), static_cast<uint64_t>(g_get_monotonic_time()) * 1000);
+        reply = {{"ok", true}, {"pps", req["pps"]}};
+      }
+    } else if (op == "link") {
+      if (!req.contains("up") || !req["up"].is_boolean()) {
+        reply = error("\"up\" must be true or false");
+      } else {
+        device_.set_link(req["up"].get<bool>());
+        reply = {{"ok", true}, {"link_up", device_.firmware().link.up}};
+      }
+    } else {
+      reply = error("unknown op \"" + op + "\" (stats, flood, link)");
+    }
+  }
+  return reply.dump();
+}
+
+bool ControlChannel::start(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path) {
+    X710_LOG(error, "control socket path too long: %s", path.c_str());
+    return false;
+  }
+  ::unlink(path.c_str());
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 8) != 0) {
+    X710_LOG(error, "cannot listen on control socket %s: %s", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  path_ = path;
+  listen_watch_ = g_unix_fd_add(listen_fd_, G_IO_IN, on_accept, this);
+  X710_LOG(info, "control channel on %s", path.c_str());
+  return true;
+}
+
+gboolean ControlChannel::on_accept(gint fd, GIOCondition, gpointer self) {
+  const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (client >= 0) {
+    pending_input()[client].clear();
+    g_unix_fd_add(client, static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR), on_client, self);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean ControlChannel::on_client(gint fd, GIOCondition, gpointer p) {
+  auto* self = static_cast<ControlChannel*>(p);
+  char buf[4096];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return G_SOURCE_CONTINUE;
+  std::string& in = pending_input()[fd];
+  if (n > 0) in.append(buf, static_cast<size_t>(n));
+  size_t nl;
+  while ((nl = in.find('\n')) != std::string::npos) {
+    const std::string reply = self->handle(in.substr(0, nl)) + "\n";
+    in.erase(0, nl + 1);
+    // Replies are small; a client that does not read them loses them.
+    if (::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) break;
+  }
+  if (n <= 0 || in.size() > (1u << 20)) {
+    pending_input().erase(fd);
+    ::close(fd);
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+}  // namespace x710

@@ -1,0 +1,39 @@
+// The device's control channel: a UNIX socket speaking JSON, one request per
+// line and one reply per line, for scripts and `./x710 ctl`. Requests:
+//   {"op":"stats"}                     counters of the port, queues and flood
+//   {"op":"flood","pps":N}             change the flood rate (needs --flood-pps)
+//   {"op":"link","up":true|false}      pull or plug the cable (ARQ link event)
+// Replies carry "ok": true plus data, or "ok": false and "error".
+#pragma once
+
+#include <glib.h>
+
+#include <string>
+
+namespace x710 {
+
+class Device;
+class FloodSource;
+
+class ControlChannel {
+ public:
+  ControlChannel(Device& device, FloodSource* flood);
+  ~ControlChannel();
+  // Listens on `path` (replacing a stale socket). False (logged) on error.
+  bool start(const std::string& path);
+  // One request line in, one reply line out (no newline); used by the
+  // socket handler and directly by unit tests.
+  std::string handle(const std::string& request);
+
+ private:
+  static gboolean on_accept(gint fd, GIOCondition, gpointer self);
+  static gboolean on_client(gint fd, GIOCondition, gpointer self);
+
+  Device& device_;
+  FloodSource* flood_;
+  std::string path_;
+  int listen_fd_ = -1;
+  guint listen_watch_ = 0;
+};
+
+}  // namespace x710
