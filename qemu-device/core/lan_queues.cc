@@ -23,7 +23,6 @@ constexpr uint64_t TXD_CMD_EOP = 0x001;
 constexpr uint64_t TXD_CMD_RS = 0x002;
 constexpr unsigned TXD_BUF_SZ_SHIFT = 34;
 constexpr uint64_t TXD_BUF_SZ_MASK = 0x3FFF;
-constexpr size_t kMinFrame = 60;  // the device pads; the driver pads to 17 only
 constexpr size_t kMaxFrame = 256 * 1024;  // a TSO super-frame is at most 256 KiB
 constexpr uint32_t kTailMask = 0x1FFF;
 }  // namespace
@@ -185,6 +184,14 @@ void LanQueues::run_tx(uint32_t q) {
   const uint32_t start_head = tx.head;
   uint32_t idx = tx.head;
   frame_.clear();
+  // Per packet: its optional context descriptor and its first data
+  // descriptor's qword1 (the driver repeats CMD/OFFSET on every descriptor).
+  uint64_t context[2] = {0, 0};
+  bool have_context = false;
+  uint64_t first_data_qw1 = 0;
+  const TsoFlagMasks masks{static_cast<uint16_t>(regs_.raw_value(TsoFlagMasks::kRegFirst) & TsoFlagMasks::kMask),
+                           static_cast<uint16_t>(regs_.raw_value(TsoFlagMasks::kRegMiddle) & TsoFlagMasks::kMask),
+                           static_cast<uint16_t>(regs_.raw_value(TsoFlagMasks::kRegLast) & TsoFlagMasks::kMask)};
   while (idx != tail) {
     uint64_t desc[2];
     const uint64_t addr = tx.ctx.base + uint64_t{idx} * sizeof desc;
@@ -198,6 +205,7 @@ void LanQueues::run_tx(uint32_t q) {
     const uint32_t next = (idx + 1) % qlen;
     if (dtype == TXD_DTYPE_DATA) {
       const size_t size = (qw1 >> TXD_BUF_SZ_SHIFT) & TXD_BUF_SZ_MASK;
+      if (frame_.empty()) first_data_qw1 = qw1;
       if (frame_.size() + size > kMaxFrame) {
         fail_tx(q, "frame larger than 256 KiB");
         return;
@@ -209,22 +217,34 @@ void LanQueues::run_tx(uint32_t q) {
         return;
       }
       if (cmd & TXD_CMD_EOP) {
-        if (frame_.size() < kMinFrame) frame_.resize(kMinFrame, 0);
-        ++tx.frames;
-        tx.bytes += frame_.size();
-        if (sink_) sink_(q, frame_);
+        const TxOffloadRequest req = TxOffloadRequest::from_descriptors(first_data_qw1, have_context ? context : nullptr);
+        const TxOffloadResult sent = offload_.process(frame_, req, masks, [&](std::span<const uint8_t> wire) {
+          if (sink_) sink_(q, wire);
+        });
+        if (sent.ok()) {
+          tx.frames += sent.frames;
+          tx.bytes += sent.bytes;
+        } else {
+          // Hardware raises a malicious-driver event and drops the packet;
+          // the ring moves on. Logged once per queue, counted always.
+          if (tx.refused++ == 0) X710_LOG(warn, "tx queue %u: packet dropped: %s", q, sent.reason());
+        }
         frame_.clear();
-        // Completion only ever at a frame boundary (spec 7.5): the driver
-        // frees every frame whose first descriptor is behind the head.
+        have_context = false;
+        // Completion only ever at a packet boundary (spec 7.5): the driver
+        // frees every packet whose first descriptor is behind the head.
         tx.head = next;
         if (!tx.ctx.head_wb_ena && (cmd & TXD_CMD_RS)) {
           const uint64_t done = TXD_DTYPE_DESC_DONE;
           memory_.write(addr + 8, &done, sizeof done);
         }
       }
-    } else if (dtype == TXD_DTYPE_CONTEXT || dtype == TXD_DTYPE_FILTER_PROG || dtype == TXD_DTYPE_DESC_DONE) {
-      // Context descriptors set up offloads for the frame that follows;
-      // TSO and checksum offload are applied by the packet path (later stage).
+    } else if (dtype == TXD_DTYPE_CONTEXT) {
+      context[0] = desc[0];
+      context[1] = desc[1];
+      have_context = true;
+    } else if (dtype == TXD_DTYPE_FILTER_PROG || dtype == TXD_DTYPE_DESC_DONE) {
+      // Flow director programming needs the FD capability we do not offer.
     } else {
       fail_tx(q, "unknown descriptor type");
       return;

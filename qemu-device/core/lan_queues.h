@@ -11,6 +11,7 @@
 
 #include "queue_context.h"
 #include "rx_ring.h"
+#include "tx_offload.h"
 
 namespace x710 {
 
@@ -24,8 +25,9 @@ struct TxQueue {
   bool failed = false;  // stopped after a bad descriptor or context; logged once
   TxQueueContext ctx;
   uint32_t head = 0;  // next descriptor the device will read
-  uint64_t frames = 0;
+  uint64_t frames = 0;  // wire frames sent (TSO segments each count)
   uint64_t bytes = 0;
+  uint64_t refused = 0;  // packets whose offload request was invalid (dropped)
 };
 
 struct RxQueue {
@@ -84,6 +86,7 @@ class LanQueues {
   FrameSink sink_;
   uint32_t rx_cache_depth_ = 64;
   std::vector<uint8_t> frame_;  // reused across frames
+  TxOffload offload_;
 };
 
 }  // namespace x710
