@@ -14,6 +14,7 @@ bool PacketPath::any_queue_enabled() const {
 }
 
 RxResult PacketPath::receive(std::span<const uint8_t> frame) {
+  if (tap_) tap_(frame);
   const ParsedPacket pkt = parse_packet(frame);
   const Rss::Result steer = rss_.classify(pkt);
   RxFrameInfo info;

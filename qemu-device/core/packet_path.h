@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "lan_queues.h"
@@ -30,8 +31,11 @@ class PacketPath {
   bool any_queue_enabled() const;
 
   const PortRxStats& stats() const { return stats_; }
+  // Sees every frame that arrives from the wire, before steering (--pcap).
+  void set_rx_tap(std::function<void(std::span<const uint8_t>)> tap) { tap_ = std::move(tap); }
 
  private:
+  std::function<void(std::span<const uint8_t>)> tap_;
   LanQueues& lan_;
   Rss rss_;
   PortRxStats stats_;

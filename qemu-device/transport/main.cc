@@ -13,6 +13,7 @@
 #include "dma_memory.h"
 #include "flood_source.h"
 #include "log.h"
+#include "pcap_writer.h"
 #include "vfio_user_server.h"
 
 namespace {
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   std::string level_text = "info";
   std::string log_file;
   std::string control_path;
+  std::string pcap_path;
   uint32_t queues = 64;
   uint32_t rx_desc_cache = 64;
   std::optional<uint64_t> flood_pps;
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   app.add_option("--queues", queues, "LAN queue pairs offered to the PF")->capture_default_str()->check(
       CLI::Range(1, 384));
   app.add_option("--control", control_path, "UNIX socket for the JSON control channel (stats, flood rate, link)");
+  app.add_option("--pcap", pcap_path, "write every received and transmitted frame to this pcap file");
   app.add_option("--rx-desc-cache", rx_desc_cache, "receive descriptors each queue prefetches")
       ->capture_default_str()->check(CLI::Range(1, 512));
   auto* pps = app.add_option("--flood-pps", flood_pps,
@@ -95,6 +98,16 @@ int main(int argc, char** argv) {
   x710::DmaMemory memory;
   x710::VfuMsix msix;
   x710::Device device(config, memory, msix);
+  x710::PcapWriter pcap;
+  if (!pcap_path.empty()) {
+    std::string why;
+    if (!pcap.open(pcap_path, why)) {
+      std::fprintf(stderr, "x710-device: --pcap %s: %s\n", pcap_path.c_str(), why.c_str());
+      return 2;
+    }
+    device.packet_path().set_rx_tap([&pcap](std::span<const uint8_t> f) { pcap.write(f); });
+    device.lan().set_frame_sink([&pcap](uint32_t, std::span<const uint8_t> f) { pcap.write(f); });
+  }
   x710::VfioUserServer server(socket_path, device, memory, msix);
   std::optional<x710::FloodSource> flood_source;
   if (flood_pps) {
