@@ -6,6 +6,7 @@
 #include <iostream>
 #include <vector>
 
+#include "bench_command.h"
 #include "boot_command.h"
 #include "command.h"
 #include "ctl_command.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
       x710::add_boot_command(app),
       x710::add_test_command(app),
       x710::add_ctl_command(app),
+      x710::add_bench_command(app),
   };
   if (argc < 2) {  // plain `./x710`: show what there is
     std::cout << app.help();
