@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string>
 
 #include "device.h"
@@ -14,6 +16,7 @@
 #include "flood_source.h"
 #include "log.h"
 #include "pcap_writer.h"
+#include "slirp_backend.h"
 #include "vfio_user_server.h"
 
 namespace {
@@ -37,6 +40,8 @@ int main(int argc, char** argv) {
   std::string log_file;
   std::string control_path;
   std::string pcap_path;
+  std::vector<std::string> hostfwd;
+  bool no_slirp = false;
   uint32_t queues = 64;
   uint32_t rx_desc_cache = 64;
   std::optional<uint64_t> flood_pps;
@@ -50,6 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--queues", queues, "LAN queue pairs offered to the PF")->capture_default_str()->check(
       CLI::Range(1, 384));
   app.add_option("--control", control_path, "UNIX socket for the JSON control channel (stats, flood rate, link)");
+  app.add_option("--hostfwd", hostfwd, "forward a host port into the guest, QEMU syntax: tcp::5555-:22 (repeatable)");
+  app.add_flag("--no-slirp", no_slirp, "no network behind the card: transmitted frames are dropped");
   app.add_option("--pcap", pcap_path, "write every received and transmitted frame to this pcap file");
   app.add_option("--rx-desc-cache", rx_desc_cache, "receive descriptors each queue prefetches")
       ->capture_default_str()->check(CLI::Range(1, 512));
@@ -106,14 +113,29 @@ int main(int argc, char** argv) {
       return 2;
     }
     device.packet_path().set_rx_tap([&pcap](std::span<const uint8_t> f) { pcap.write(f); });
-    device.lan().set_frame_sink([&pcap](uint32_t, std::span<const uint8_t> f) { pcap.write(f); });
   }
+  x710::SlirpBackend slirp(device.packet_path());
+  if (!no_slirp) {
+    std::string why;
+    if (!slirp.start(hostfwd, why)) {
+      std::fprintf(stderr, "x710-device: %s\n", why.c_str());
+      return 2;
+    }
+  } else if (!hostfwd.empty()) {
+    std::fprintf(stderr, "x710-device: --hostfwd needs slirp (drop --no-slirp)\n");
+    return 2;
+  }
+  device.lan().set_frame_sink([&](uint32_t, std::span<const uint8_t> f) {
+    if (pcap.is_open()) pcap.write(f);
+    if (!no_slirp) slirp.transmit(f);
+  });
   x710::VfioUserServer server(socket_path, device, memory, msix);
   std::optional<x710::FloodSource> flood_source;
   if (flood_pps) {
     flood_source.emplace(device.packet_path(), flood, config.mac);
-    server.add_traffic_source(&*flood_source);
+    server.add_tick([&flood_source](uint64_t now) { flood_source->tick(now); });
   }
+  if (!no_slirp) server.add_tick([&slirp](uint64_t) { slirp.poll(); });
   x710::ControlChannel control(device, flood_source ? &*flood_source : nullptr);
   if (!control_path.empty() && !control.start(control_path)) return 1;
   if (!server.start()) return 1;

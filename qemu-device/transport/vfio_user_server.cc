@@ -16,7 +16,6 @@ extern "C" {
 #include <cstring>
 
 #include "device.h"
-#include "flood_source.h"
 #include "log.h"
 
 namespace x710 {
@@ -206,7 +205,7 @@ gboolean VfioUserServer::on_socket_ready(gint, GIOCondition, gpointer p) {
     }
     self->attached_ = true;
     X710_LOG(info, "QEMU connected");
-    if (self->flood_) self->traffic_timer_ = g_timeout_add(1, on_traffic_tick, self);
+    if (!self->ticks_.empty()) self->traffic_timer_ = g_timeout_add(1, on_traffic_tick, self);
     self->watch_ = 0;
     self->watch_poll_fd();  // the poll fd is now the connection
     return G_SOURCE_REMOVE;
@@ -230,7 +229,7 @@ gboolean VfioUserServer::on_socket_ready(gint, GIOCondition, gpointer p) {
 gboolean VfioUserServer::on_traffic_tick(gpointer p) {
   auto* self = static_cast<VfioUserServer*>(p);
   const uint64_t now = static_cast<uint64_t>(g_get_monotonic_time()) * 1000;
-  self->flood_->tick(now);
+  for (auto& tick : self->ticks_) tick(now);
   return G_SOURCE_CONTINUE;
 }
 

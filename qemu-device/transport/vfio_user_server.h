@@ -5,7 +5,9 @@
 
 #include <glib.h>
 
+#include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "dma_memory.h"
@@ -35,8 +37,9 @@ class VfioUserServer {
 
   // Creates the socket and sets up the PCI function. False (logged) on error.
   bool start();
-  // Called from the event loop every millisecond while QEMU is connected.
-  void add_traffic_source(class FloodSource* source) { flood_ = source; }
+  // Called from the event loop every millisecond while QEMU is connected
+  // (traffic sources, the slirp backend); gets monotonic nanoseconds.
+  void add_tick(std::function<void(uint64_t now_ns)> tick) { ticks_.push_back(std::move(tick)); }
 
   // Serves one QEMU connection; returns when it disconnects or on SIGINT/TERM.
   // The exit status for main().
@@ -57,7 +60,7 @@ class VfioUserServer {
   GMainLoop* loop_ = nullptr;
   guint watch_ = 0;
   guint traffic_timer_ = 0;
-  class FloodSource* flood_ = nullptr;
+  std::vector<std::function<void(uint64_t)>> ticks_;
   bool attached_ = false;
   int exit_status_ = 0;
 };
