@@ -51,9 +51,9 @@ bool SlirpBackend::parse_hostfwd(const std::string& rule, Forward& out, std::str
     error = "hostfwd '" + rule + "': ports must be 1..65535";
     return false;
   }
-  in_addr probe{};
-  if ((!out.host_addr.empty() && inet_aton(out.host_addr.c_str(), &probe) == 0) ||
-      (!out.guest_addr.empty() && inet_aton(out.guest_addr.c_str(), &probe) == 0)) {
+  in_addr probe{};  // inet_pton, not inet_aton: "1.2.3" is not an address here
+  if ((!out.host_addr.empty() && inet_pton(AF_INET, out.host_addr.c_str(), &probe) != 1) ||
+      (!out.guest_addr.empty() && inet_pton(AF_INET, out.guest_addr.c_str(), &probe) != 1)) {
     error = "hostfwd '" + rule + "': addresses must be IPv4 dotted quads";
     return false;
   }

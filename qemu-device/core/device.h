@@ -48,6 +48,10 @@ class Device {
 
   // Device reset from the VMM (guest reboot, FLR): back to power-on state.
   void power_on_reset();
+  // Time-driven work (interrupts held by ITR moderation); the transport
+  // calls it from its event loop.
+  void poll() { irq_.poll(); }
+
   // Physical link up/down; posts the link-status event the driver asked for.
   void set_link(bool up);
 

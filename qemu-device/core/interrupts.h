@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace x710 {
@@ -14,6 +15,13 @@ class RegisterFile;
 class Interrupts {
  public:
   Interrupts(RegisterFile& regs, MsixSink& sink, unsigned num_vectors);
+
+  // Monotonic nanoseconds; tests substitute a fake clock.
+  void set_clock(std::function<uint64_t()> now) { now_ = std::move(now); }
+  // Delivers causes whose ITR interval has run out (called from the event
+  // loop): interrupt moderation holds a vector's next interrupt until its
+  // interval since the previous one has passed.
+  void poll();
 
   // Sets cause bits in PFINT_ICR0 (with INTEVENT, without which the driver's
   // i40e_intr ignores the interrupt) and fires vector 0 if enabled.
@@ -32,7 +40,9 @@ class Interrupts {
 
  private:
   uint32_t dyn_ctl_offset(unsigned vector) const;
-  void fire(unsigned vector);
+  void fire(unsigned vector, unsigned itr_index = kNoItr);
+  uint64_t itr_interval_ns(unsigned vector, unsigned itr_index) const;
+  static constexpr unsigned kNoItr = 3;  // ITR_INDX 3: no moderation
   void maybe_fire_misc();
 
   RegisterFile& regs_;
@@ -42,6 +52,9 @@ class Interrupts {
   // when the driver re-enables (after NAPI), so no wake-up is lost.
   std::vector<bool> pending_;
   std::vector<uint64_t> fired_;
+  std::vector<uint64_t> last_fire_ns_;
+  std::vector<uint8_t> pending_itr_;  // ITR index of the oldest pending cause
+  std::function<uint64_t()> now_;
 };
 
 }  // namespace x710

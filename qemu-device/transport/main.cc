@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
     flood_source.emplace(device.packet_path(), flood, config.mac);
     server.add_tick([&flood_source](uint64_t now) { flood_source->tick(now); });
   }
+  server.add_tick([&device](uint64_t) { device.poll(); });
   if (!no_slirp) server.add_tick([&slirp](uint64_t) { slirp.poll(); });
   x710::ControlChannel control(device, flood_source ? &*flood_source : nullptr);
   if (!control_path.empty() && !control.start(control_path)) return 1;

@@ -365,3 +365,48 @@ TEST_F(DeviceFixture, RandomGuestMmioNeverCrashes) {
 
 }  // namespace
 }  // namespace x710
+
+namespace x710 {
+namespace {
+
+// ITR moderation with a fake clock: after an interrupt, the vector's next
+// one waits for the interval the driver programmed (PFINT_ITRN, 2 us units).
+TEST_F(DeviceFixture, ItrHoldsTheNextInterruptForTheInterval) {
+  uint64_t now = 1'000'000'000;
+  dev.interrupts().set_clock([&now] { return now; });
+  setup_hmc();
+  setup_tx_queue(0, 1);  // TX cause on ITR index 1
+  wr(reg::PFINT_ITRN + 2048 * 1 + 0, 25);  // 50 us, the driver's default
+  put_tx_frame(0, 0, 64, 1);
+  wr(reg::QTX_TAIL, 1);
+  ASSERT_EQ(msix.vectors.size(), 1u);
+  // NAPI re-enables 10 us later, and another completion arrives: held.
+  now += 10'000;
+  wr(reg::PFINT_DYN_CTLN, reg::PFINT_DYN_CTL_INTENA | (3u << 3));
+  put_tx_frame(0, 1, 64, 1);
+  wr(reg::QTX_TAIL, 2);
+  EXPECT_EQ(msix.vectors.size(), 1u);
+  dev.poll();
+  EXPECT_EQ(msix.vectors.size(), 1u) << "still inside the 50 us interval";
+  now += 40'001;
+  dev.poll();
+  EXPECT_EQ(msix.vectors.size(), 2u) << "delivered once the interval passed";
+  // ITR index 3 (none) is not moderated.
+  wr(reg::QINT_TQCTL, reg::QINT_CTL_CAUSE_ENA | (3u << reg::QINT_CTL_ITR_INDX_SHIFT) | 1 |
+                          (0x7FFu << reg::QINT_CTL_NEXTQ_INDX_SHIFT));
+  wr(reg::PFINT_DYN_CTLN, reg::PFINT_DYN_CTL_INTENA | (3u << 3));
+  put_tx_frame(0, 2, 64, 1);
+  wr(reg::QTX_TAIL, 3);
+  EXPECT_EQ(msix.vectors.size(), 3u);
+}
+
+TEST_F(DeviceFixture, DynCtlWithItrIndexUpdatesTheInterval) {
+  // i40e_buildreg_itr: INTENA | ITR_INDX k | INTERVAL.
+  wr(reg::PFINT_DYN_CTLN + 4 * 2, reg::PFINT_DYN_CTL_INTENA | (0u << 3) | (62u << 5));
+  EXPECT_EQ(dev.registers().raw_value(reg::PFINT_ITRN + 4 * 2), 62u);
+  wr(reg::PFINT_DYN_CTLN + 4 * 2, reg::PFINT_DYN_CTL_INTENA | (1u << 3) | (7u << 5));
+  EXPECT_EQ(dev.registers().raw_value(reg::PFINT_ITRN + 2048 + 4 * 2), 7u);
+}
+
+}  // namespace
+}  // namespace x710
