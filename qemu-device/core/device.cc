@@ -20,10 +20,11 @@ Device::Device(const DeviceConfig& config, GuestMemory& memory, MsixSink& msix)
       hmc_(regs_, memory),
       irq_(regs_, msix, config.num_msix_vectors),
       lan_(regs_, memory, hmc_, irq_, config.num_queue_pairs, config.pf_id),
-      path_(regs_, lan_),
+      path_(regs_, lan_, counters_),
       aq_(regs_, memory, AdminCommandContext{fw_, regs_, nvm_}) {
   aq_.on_event_posted = [this] { irq_.raise_misc(reg::PFINT_ICR0_ADMINQ); };
   lan_.set_rx_descriptor_cache(config.rx_descriptor_cache);
+  lan_.set_port_counters(&counters_);
   build_register_map();
   power_on_reset();
 }
@@ -45,6 +46,7 @@ void Device::reset_state() {
 void Device::power_on_reset() {
   X710_LOG(info, "device reset to power-on state");
   reset_state();
+  counters_ = PortCounters{};  // statistics reset with CORER and at power-on, not with PFR
 }
 
 void Device::pf_software_reset() {
@@ -205,6 +207,10 @@ void Device::build_register_map() {
              .on_write = [this](uint32_t, uint32_t, uint32_t v) { return irq_.on_icr0_ena_write(v); }});
   regs_.add({.name = "PFINT_DYN_CTL0", .base = reg::PFINT_DYN_CTL0,
              .on_write = [this](uint32_t, uint32_t old, uint32_t v) { return irq_.on_dyn_ctl_write(0, old, v); }});
+  // Statistics (i40e_update_pf_stats, i40e_update_eth_stats): the VSI's
+  // counter block is the stat_counter_idx that 0x0212 reports.
+  add_statistics_registers(regs_, counters_, fw_.vsi_number);
+
   regs_.add({.name = "PFINT_DYN_CTLN", .base = reg::PFINT_DYN_CTLN, .count = 512,
              .on_write = [this](uint32_t i, uint32_t old, uint32_t v) {
                return irq_.on_dyn_ctl_write(i + 1, old, v);

@@ -60,6 +60,7 @@ class Device {
   RegisterFile& registers() { return regs_; }
   LanQueues& lan() { return lan_; }
   PacketPath& packet_path() { return path_; }
+  const PortCounters& port_counters() const { return counters_; }
   Interrupts& interrupts() { return irq_; }
   AdminQueue& admin_queue() { return aq_; }
   uint64_t pf_resets() const { return pf_resets_; }
@@ -79,6 +80,7 @@ class Device {
   Hmc hmc_;
   Interrupts irq_;
   LanQueues lan_;
+  PortCounters counters_;
   PacketPath path_;
   AdminQueue aq_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

@@ -219,6 +219,7 @@ void LanQueues::run_tx(uint32_t q) {
       if (cmd & TXD_CMD_EOP) {
         const TxOffloadRequest req = TxOffloadRequest::from_descriptors(first_data_qw1, have_context ? context : nullptr);
         const TxOffloadResult sent = offload_.process(frame_, req, masks, [&](std::span<const uint8_t> wire) {
+          if (counters_) counters_->count_tx(wire);
           if (sink_) sink_(q, wire);
         });
         if (sent.ok()) {

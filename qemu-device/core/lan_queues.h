@@ -11,6 +11,7 @@
 
 #include "queue_context.h"
 #include "rx_ring.h"
+#include "statistics.h"
 #include "tx_offload.h"
 
 namespace x710 {
@@ -62,6 +63,8 @@ class LanQueues {
   void set_rx_descriptor_cache(uint32_t depth) { rx_cache_depth_ = depth; }
 
   void set_frame_sink(FrameSink sink) { sink_ = std::move(sink); }
+  // Port counters the transmit side adds to (the statistics registers).
+  void set_port_counters(PortCounters* counters) { counters_ = counters; }
   // Every queue stopped and forgotten (PF reset, device reset).
   void reset();
 
@@ -85,6 +88,7 @@ class LanQueues {
   std::vector<RxQueue> rx_;
   FrameSink sink_;
   uint32_t rx_cache_depth_ = 64;
+  PortCounters* counters_ = nullptr;
   std::vector<uint8_t> frame_;  // reused across frames
   TxOffload offload_;
 };

@@ -4,7 +4,8 @@
 
 namespace x710 {
 
-PacketPath::PacketPath(const RegisterFile& regs, LanQueues& lan) : lan_(lan), rss_(regs) {}
+PacketPath::PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters)
+    : lan_(lan), counters_(counters), rss_(regs) {}
 
 bool PacketPath::any_queue_enabled() const {
   for (uint32_t q = 0; q < lan_.num_queues(); ++q) {
@@ -30,6 +31,7 @@ RxResult PacketPath::receive(std::span<const uint8_t> frame) {
   const uint32_t queue = steer.queue;
   if (queue >= lan_.num_queues() || !lan_.rx(queue).enabled) {
     ++stats_.queue_disabled;
+    ++counters_.rx_discards;
     return RxResult::no_descriptor;
   }
   const RxResult result = lan_.receive(queue, frame, info);
@@ -37,9 +39,16 @@ RxResult PacketPath::receive(std::span<const uint8_t> frame) {
     case RxResult::delivered:
       ++stats_.frames;
       stats_.bytes += frame.size();
+      counters_.count_rx(frame);
       break;
-    case RxResult::no_descriptor: ++stats_.no_descriptor; break;
-    case RxResult::too_long: ++stats_.oversize; break;
+    case RxResult::no_descriptor:
+      ++stats_.no_descriptor;
+      ++counters_.rx_discards;
+      break;
+    case RxResult::too_long:
+      ++stats_.oversize;
+      ++counters_.rx_oversize;
+      break;
     case RxResult::dma_error: break;  // the queue logged and stopped itself
   }
   return result;

@@ -23,7 +23,7 @@ struct PortRxStats {
 
 class PacketPath {
  public:
-  PacketPath(const RegisterFile& regs, LanQueues& lan);
+  PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters);
 
   RxResult receive(std::span<const uint8_t> frame);
   // True when some receive queue can take frames: traffic sources idle
@@ -37,6 +37,7 @@ class PacketPath {
  private:
   std::function<void(std::span<const uint8_t>)> tap_;
   LanQueues& lan_;
+  PortCounters& counters_;
   Rss rss_;
   PortRxStats stats_;
 };

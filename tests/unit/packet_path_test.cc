@@ -113,3 +113,37 @@ TEST_F(PathFixture, FloodAsFastAsDescriptorsAllowStopsAtAFullRing) {
 
 }  // namespace
 }  // namespace x710
+
+namespace x710 {
+namespace {
+
+uint64_t read48(Device& dev, uint32_t low) {
+  // i40e_stat_update48: one 64-bit read, which the transport splits low/high.
+  return dev.mmio_read(low) | (uint64_t{dev.mmio_read(low + 4)} << 32);
+}
+
+TEST_F(PathFixture, StatisticsRegistersCountWhatTheDeviceDid) {
+  enable_queues(2);
+  program_rss(2);
+  FloodGenerator gen(FloodConfig{}, dev.config().mac);
+  for (int i = 0; i < 50; ++i) dev.packet_path().receive(gen.next());
+  const uint64_t delivered = dev.lan().rx(0).frames + dev.lan().rx(1).frames;
+  ASSERT_GT(delivered, 0u);
+  EXPECT_EQ(read48(dev, 0x003005A0), delivered);       // GLPRT_UPRC: unicast received
+  EXPECT_EQ(read48(dev, 0x00300000), delivered * 64);  // GLPRT_GORC: octets with FCS
+  EXPECT_EQ(read48(dev, 0x00300480), delivered);       // GLPRT_PRC64
+  EXPECT_EQ(dev.mmio_read(0x00300600), 50 - delivered);  // GLPRT_RDPC: the rest were discarded
+  EXPECT_EQ(read48(dev, 0x0036C000), delivered);       // GLV_UPRC of the main VSI (index 0)
+  // Broadcast and multicast by destination address.
+  auto f = gen.next();
+  std::vector<uint8_t> bcast(f.begin(), f.end());
+  std::fill(bcast.begin(), bcast.begin() + 6, 0xFF);
+  const uint64_t before = read48(dev, 0x003005E0);
+  if (dev.packet_path().receive(bcast) == RxResult::delivered) EXPECT_EQ(read48(dev, 0x003005E0), before + 1);
+  // Guest writes cannot change a counter.
+  dev.mmio_write(0x003005A0, 0);
+  EXPECT_EQ(read48(dev, 0x003005A0), delivered);
+}
+
+}  // namespace
+}  // namespace x710

@@ -397,34 +397,5 @@ TEST_F(RssRegisters, KeyChangesArePickedUp) {
   EXPECT_EQ(rss.classify(parse_packet(f)).hash, v.with_ports);
 }
 
-TEST_F(RssRegisters, SpeedOfParseAndClassify) {
-  std::mt19937_64 rng(15);
-  program_like_driver(regs, random_key(rng), 8);
-  Bytes f = frame_v4(kUdp, {10, 0, 0, 1}, 1000, {10, 0, 0, 2}, 2000);
-  f.resize(60, 0);
-  constexpr int kIter = 2000000;
-  uint32_t sink = 0;
-  auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kIter; ++i) {
-    f[34] = static_cast<uint8_t>(i);
-    f[35] = static_cast<uint8_t>(i >> 8);
-    Rss::Result r = rss.classify(parse_packet(f));
-    sink += r.queue + r.hashed;
-  }
-  double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / kIter;
-  std::printf("[ perf     ] parse_packet + Rss::classify, 60-byte IPv4/UDP: %.1f ns/frame\n", ns);
-
-  const ParsedPacket p = parse_packet(f);
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kIter; ++i) {
-    ParsedPacket q = p;
-    q.ports[1] = static_cast<uint8_t>(i);
-    sink += rss.classify(q).queue;
-  }
-  ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / kIter;
-  std::printf("[ perf     ] Rss::classify alone: %.1f ns/frame\n", ns);
-  EXPECT_GT(sink, 0u);
-}
-
 }  // namespace
 }  // namespace x710
