@@ -25,6 +25,7 @@ Device::Device(const DeviceConfig& config, GuestMemory& memory, MsixSink& msix)
   aq_.on_event_posted = [this] { irq_.raise_misc(reg::PFINT_ICR0_ADMINQ); };
   lan_.set_rx_descriptor_cache(config.rx_descriptor_cache);
   lan_.set_port_counters(&counters_);
+  lan_.set_rx_disable_model(config.rx_disable);
   build_register_map();
   power_on_reset();
 }

@@ -29,6 +29,7 @@ struct DeviceConfig {
   uint32_t num_msix_vectors = 129;
   uint32_t pf_id = 0;
   uint32_t rx_descriptor_cache = 64;  // --rx-desc-cache
+  RxDisableModel rx_disable;          // --rx-disable-latency
 };
 
 class Device {
@@ -50,7 +51,15 @@ class Device {
   void power_on_reset();
   // Time-driven work (interrupts held by ITR moderation); the transport
   // calls it from its event loop.
-  void poll() { irq_.poll(); }
+  void poll() {
+    irq_.poll();
+    lan_.poll();
+  }
+  // Monotonic nanoseconds for ITR and disable windows; tests use a fake.
+  void set_clock(const std::function<uint64_t()>& now) {
+    irq_.set_clock(now);
+    lan_.set_clock(now);
+  }
 
   // Physical link up/down; posts the link-status event the driver asked for.
   void set_link(bool up);

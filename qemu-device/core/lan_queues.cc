@@ -1,6 +1,7 @@
 #include "lan_queues.h"
 
 #include <array>
+#include <chrono>
 
 #include "guest_memory.h"
 #include "hmc.h"
@@ -29,7 +30,18 @@ constexpr uint32_t kTailMask = 0x1FFF;
 
 LanQueues::LanQueues(RegisterFile& regs, GuestMemory& memory, Hmc& hmc, Interrupts& irq, uint32_t num_queues,
                      uint32_t pf_id)
-    : regs_(regs), memory_(memory), hmc_(hmc), irq_(irq), pf_id_(pf_id), tx_(num_queues), rx_(num_queues) {
+    : regs_(regs),
+      memory_(memory),
+      hmc_(hmc),
+      irq_(irq),
+      pf_id_(pf_id),
+      tx_(num_queues),
+      rx_(num_queues),
+      now_([] {
+        return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         std::chrono::steady_clock::now().time_since_epoch())
+                                         .count());
+      }) {
   frame_.reserve(kMaxFrame);
 }
 
@@ -43,15 +55,55 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
   const bool want = value & reg::QENA_REQ;
   RxQueue& rx = rx_[q];
   if (want && !was) {
-    enable_rx(q);
+    if (rx.draining && disable_model_.enable_cancels_disable) {
+      // The queue never stopped: it keeps its cached context and ring state
+      // and does not re-read the HMC context the driver just rewrote.
+      rx.draining = false;
+      X710_LOG(info, "rx queue %u: enable request inside the disable window; disable cancelled, old context kept", q);
+    } else {
+      if (rx.draining) finish_rx_disable(q);
+      enable_rx(q);
+    }
   } else if (!want && was) {
-    // Immediate stop for now: the disable latency model is a later stage.
-    rx.enabled = false;
-    rx.failed = false;
-    rx.ring.stop();
-    X710_LOG(debug, "rx queue %u disabled", q);
+    ++rx.disable_requests;
+    const bool fast = value & reg::QENA_FAST_QDIS;
+    if (disable_model_.latency_ns == 0 || fast || !rx.enabled || rx.failed) {
+      finish_rx_disable(q);
+    } else {
+      const uint64_t now = now_();
+      rx.draining = true;
+      rx.disable_requested_ns = now;
+      rx.drain_deadline_ns = now + disable_model_.latency_ns;
+      X710_LOG(info, "rx queue %u: disable requested; QENA_STAT stays set for %.3f ms", q,
+               static_cast<double>(disable_model_.latency_ns) / 1e6);
+    }
   }
-  return (want ? reg::QENA_REQ : 0) | (want && (rx.enabled || rx.failed) ? reg::QENA_STAT : 0);
+  const bool stat = rx.enabled || rx.failed || rx.draining;
+  return (want ? reg::QENA_REQ : 0) | ((want || rx.draining) && stat ? reg::QENA_STAT : 0);
+}
+
+void LanQueues::finish_rx_disable(uint32_t q) {
+  RxQueue& rx = rx_[q];
+  if (rx.draining) {
+    X710_LOG(info, "rx queue %u: disabled %.3f ms after the request; %llu frames written in the window", q,
+             static_cast<double>(now_() - rx.disable_requested_ns) / 1e6,
+             static_cast<unsigned long long>(rx.late_frames));
+  }
+  rx.draining = false;
+  rx.enabled = false;
+  rx.failed = false;
+  rx.ring.stop();
+  regs_.raw(reg::QRX_ENA + 4 * q) &= ~reg::QENA_STAT;
+}
+
+void LanQueues::poll() {
+  bool any = false;
+  for (const auto& rx : rx_) any = any || rx.draining;
+  if (!any) return;
+  const uint64_t now = now_();
+  for (uint32_t q = 0; q < rx_.size(); ++q) {
+    if (rx_[q].draining && now >= rx_[q].drain_deadline_ns) finish_rx_disable(q);
+  }
 }
 
 uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
@@ -70,7 +122,15 @@ uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
 
 void LanQueues::enable_rx(uint32_t q) {
   RxQueue& rx = rx_[q];
-  rx = RxQueue{};
+  // A fresh start, but the counters are the queue's whole history.
+  RxQueue fresh;
+  fresh.frames = rx.frames;
+  fresh.bytes = rx.bytes;
+  fresh.no_descriptor_drops = rx.no_descriptor_drops;
+  fresh.oversize_drops = rx.oversize_drops;
+  fresh.disable_requests = rx.disable_requests;
+  fresh.late_frames = rx.late_frames;
+  rx = std::move(fresh);
   std::array<uint8_t, kRxContextBytes> raw{};
   // The driver wrote the context into HMC memory just before; hardware reads
   // it at this moment (i40e_configure_rx_ring then i40e_control_rx_q).
@@ -149,6 +209,10 @@ RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const Rx
     case RxResult::delivered:
       ++rx.frames;
       rx.bytes += frame.size();
+      if (rx.draining) {
+        ++rx.late_frames;
+        if (late_observer_) late_observer_(q, now_() - rx.disable_requested_ns);
+      }
       irq_.raise_queue(true, q);
       break;
     case RxResult::no_descriptor: ++rx.no_descriptor_drops; break;

@@ -40,6 +40,23 @@ struct RxQueue {
   uint64_t bytes = 0;
   uint64_t no_descriptor_drops = 0;  // frames offered while the ring was empty
   uint64_t oversize_drops = 0;
+
+  // The disable window (the race this test bed reproduces): after QENA_REQ
+  // goes 1 -> 0 the queue keeps working, QENA_STAT stays 1, until the
+  // deadline. Frames delivered in the window are "late".
+  bool draining = false;
+  uint64_t disable_requested_ns = 0;
+  uint64_t drain_deadline_ns = 0;
+  uint64_t disable_requests = 0;
+  uint64_t late_frames = 0;
+};
+
+// How the receive queues answer a disable request (--rx-disable-latency).
+struct RxDisableModel {
+  uint64_t latency_ns = 0;  // 0: QENA_STAT clears at once
+  // QENA_REQ 0 -> 1 inside the window cancels the disable: the queue goes on
+  // with the context it has, as hardware that never went idle would.
+  bool enable_cancels_disable = true;
 };
 
 class LanQueues {
@@ -59,6 +76,14 @@ class LanQueues {
   // A frame for receive queue q (the packet path chose q by RSS). Returns
   // what happened; drops are counted per queue.
   RxResult receive(uint32_t queue, std::span<const uint8_t> frame, const RxFrameInfo& info);
+  void set_rx_disable_model(const RxDisableModel& model) { disable_model_ = model; }
+  void set_clock(std::function<uint64_t()> now) { now_ = std::move(now); }
+  // Ends disable windows whose deadline passed (called from the event loop).
+  void poll();
+  // Called for every frame delivered inside a disable window (queue, guest
+  // address of its first buffer, ns since the disable request).
+  using LateFrameObserver = std::function<void(uint32_t queue, uint64_t ns_since_request)>;
+  void set_late_frame_observer(LateFrameObserver observer) { late_observer_ = std::move(observer); }
   // Receive descriptors each queue prefetches (--rx-desc-cache).
   void set_rx_descriptor_cache(uint32_t depth) { rx_cache_depth_ = depth; }
 
@@ -78,6 +103,7 @@ class LanQueues {
   void run_tx(uint32_t q);
   void fail_tx(uint32_t q, const char* why);
   void fail_rx(uint32_t q, const char* why);
+  void finish_rx_disable(uint32_t q);
 
   RegisterFile& regs_;
   GuestMemory& memory_;
@@ -89,6 +115,9 @@ class LanQueues {
   FrameSink sink_;
   uint32_t rx_cache_depth_ = 64;
   PortCounters* counters_ = nullptr;
+  RxDisableModel disable_model_;
+  std::function<uint64_t()> now_;
+  LateFrameObserver late_observer_;
   std::vector<uint8_t> frame_;  // reused across frames
   TxOffload offload_;
 };

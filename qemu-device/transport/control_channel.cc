@@ -35,13 +35,18 @@ json stats_of(Device& device, FloodSource* flood) {
   for (uint32_t q = 0; q < lan.num_queues(); ++q) {
     const RxQueue& rx = lan.rx(q);
     const TxQueue& tx = lan.tx(q);
-    if (!rx.enabled && !tx.enabled && rx.frames == 0 && tx.frames == 0 && rx.no_descriptor_drops == 0) continue;
+    if (!rx.enabled && !tx.enabled && rx.frames == 0 && tx.frames == 0 && rx.no_descriptor_drops == 0 &&
+        rx.disable_requests == 0)
+      continue;
     queues.push_back({{"queue", q},
                       {"rx_enabled", rx.enabled},
                       {"rx_frames", rx.frames},
                       {"rx_bytes", rx.bytes},
                       {"rx_no_descriptor", rx.no_descriptor_drops},
                       {"rx_oversize", rx.oversize_drops},
+                      {"rx_draining", rx.draining},
+                      {"rx_disable_requests", rx.disable_requests},
+                      {"rx_late_frames", rx.late_frames},
                       {"tx_enabled", tx.enabled},
                       {"tx_frames", tx.frames},
                       {"tx_bytes", tx.bytes}});

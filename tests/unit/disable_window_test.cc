@@ -1,0 +1,148 @@
+// The receive disable window, the hardware behaviour behind the race: after
+// the driver clears QENA_REQ the queue keeps writing frames into buffers it
+// already holds (and descriptors the ring still offers) until the latency
+// has passed; QENA_STAT stays set meanwhile. Fake clock, fake guest memory.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "context_packer.h"
+#include "device.h"
+#include "fake_guest_memory.h"
+#include "registers.h"
+
+namespace x710 {
+namespace {
+
+constexpr uint64_t kMem = 0x1000000;
+constexpr uint64_t kHmc = kMem + 0x400000;
+constexpr uint64_t kRing = kMem + 0x500000;
+constexpr uint64_t kOtherRing = kMem + 0x580000;
+constexpr uint64_t kBuffers = kMem + 0x600000;
+constexpr uint16_t kQlen = 64;
+constexpr uint64_t kMs = 1'000'000;
+
+DeviceConfig with_latency(uint64_t ns, bool cancels = true) {
+  DeviceConfig c;
+  c.rx_disable.latency_ns = ns;
+  c.rx_disable.enable_cancels_disable = cancels;
+  return c;
+}
+
+struct WindowFixture : ::testing::Test {
+  test::FakeGuestMemory mem{kMem, 16 << 20};
+  test::RecordingMsix msix;
+  uint64_t now = 5'000 * kMs;
+  std::unique_ptr<Device> dev;
+
+  void make(const DeviceConfig& config) {
+    dev = std::make_unique<Device>(config, mem, msix);
+    dev->set_clock([this] { return now; });
+    wr(reg::GLHMC_LANRXBASE, 16);
+    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 3u);
+    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR);
+  }
+  void wr(uint32_t off, uint32_t v) { dev->mmio_write(off, v); }
+  uint32_t rd(uint32_t off) { return dev->mmio_read(off); }
+
+  // i40e_configure_rx_ring + buffers + tail, then i40e_control_rx_q(true).
+  void open_queue(uint64_t ring) {
+    uint8_t ctx[32] = {};
+    test::pack_bits(ctx, 32, 57, ring / 128);
+    test::pack_bits(ctx, 89, 13, kQlen);
+    test::pack_bits(ctx, 102, 7, 12);
+    test::pack_bits(ctx, 174, 14, 1536);
+    mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+    for (uint32_t i = 0; i < kQlen; ++i) mem.put<uint64_t>(ring + i * 16, kBuffers + i * 2048);
+    wr(reg::QRX_TAIL, 0);
+    wr(reg::QRX_TAIL, kQlen - 1);
+    wr(reg::QRX_ENA, reg::QENA_REQ);
+    ASSERT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT);
+  }
+  RxResult frame(uint8_t fill) {
+    std::vector<uint8_t> f(60, fill);
+    return dev->lan().receive(0, f, RxFrameInfo{});
+  }
+};
+
+TEST_F(WindowFixture, WithoutLatencyTheQueueStopsAtOnce) {
+  make(with_latency(0));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
+  EXPECT_EQ(frame(1), RxResult::no_descriptor);
+}
+
+TEST_F(WindowFixture, FramesKeepLandingUntilTheLatencyHasPassed) {
+  make(with_latency(200 * kMs));
+  std::vector<std::pair<uint32_t, uint64_t>> late;
+  dev->lan().set_late_frame_observer([&](uint32_t q, uint64_t since) { late.emplace_back(q, since); });
+  open_queue(kRing);
+  ASSERT_EQ(frame(1), RxResult::delivered);
+  // i40e_control_rx_q(false), then i40e_pf_rxq_wait polls STAT for ~0.2 ms.
+  wr(reg::QRX_ENA, 0);
+  now += 1 * kMs;
+  EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT) << "the driver sees 'disable timeout'";
+  dev->poll();
+  // 50 ms later the driver frees the buffers; the queue still writes.
+  now += 60 * kMs;
+  dev->poll();
+  ASSERT_EQ(frame(0xAB), RxResult::delivered);
+  EXPECT_EQ(mem.get<uint8_t>(kBuffers + 1 * 2048), 0xAB) << "written into the second buffer, now freed";
+  EXPECT_EQ(dev->lan().rx(0).late_frames, 1u);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].second, 61 * kMs);
+  // At the deadline the queue stops for good.
+  now += 140 * kMs;
+  dev->poll();
+  EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
+  EXPECT_EQ(frame(2), RxResult::no_descriptor);
+  EXPECT_EQ(dev->lan().rx(0).disable_requests, 1u);
+}
+
+TEST_F(WindowFixture, EnableInsideTheWindowCancelsAndKeepsTheOldContext) {
+  make(with_latency(1000 * kMs));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  now += 80 * kMs;
+  // ifconfig up: the driver writes a new context (another ring) and enables.
+  // i40e_control_rx_q skips the write when STAT already matches, but a
+  // driver that does write finds the queue never stopped.
+  uint8_t ctx[32] = {};
+  test::pack_bits(ctx, 32, 57, kOtherRing / 128);
+  test::pack_bits(ctx, 89, 13, kQlen);
+  test::pack_bits(ctx, 102, 7, 12);
+  test::pack_bits(ctx, 174, 14, 1536);
+  mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+  wr(reg::QRX_ENA, reg::QENA_REQ);
+  EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT);
+  EXPECT_FALSE(dev->lan().rx(0).draining);
+  EXPECT_EQ(dev->lan().rx(0).ring.context().base, kRing) << "old context kept";
+  now += 2000 * kMs;
+  dev->poll();
+  EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT) << "no longer disabling";
+}
+
+TEST_F(WindowFixture, WithoutCancelTheReEnableStartsFresh) {
+  make(with_latency(1000 * kMs, false));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  open_queue(kOtherRing);
+  EXPECT_EQ(dev->lan().rx(0).ring.context().base, kOtherRing);
+}
+
+TEST_F(WindowFixture, FastQdisAndResetsEndTheWindowAtOnce) {
+  make(with_latency(1000 * kMs));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, reg::QENA_FAST_QDIS);
+  EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  ASSERT_TRUE(dev->lan().rx(0).draining);
+  wr(reg::PFGEN_CTRL, reg::PFGEN_CTRL_PFSWR);
+  EXPECT_FALSE(dev->lan().rx(0).draining);
+  EXPECT_EQ(rd(reg::QRX_ENA), 0u);
+}
+
+}  // namespace
+}  // namespace x710
