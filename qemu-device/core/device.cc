@@ -20,7 +20,7 @@ Device::Device(const DeviceConfig& config, GuestMemory& memory, MsixSink& msix)
       hmc_(regs_, memory),
       irq_(regs_, msix, config.num_msix_vectors),
       lan_(regs_, memory, hmc_, irq_, config.num_queue_pairs, config.pf_id),
-      path_(regs_, lan_, counters_),
+      path_(regs_, lan_, counters_, fw_),
       aq_(regs_, memory, AdminCommandContext{fw_, regs_, nvm_}) {
   aq_.on_event_posted = [this] { irq_.raise_misc(reg::PFINT_ICR0_ADMINQ); };
   lan_.set_rx_descriptor_cache(config.rx_descriptor_cache);

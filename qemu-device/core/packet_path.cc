@@ -4,8 +4,10 @@
 
 namespace x710 {
 
-PacketPath::PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters)
-    : lan_(lan), counters_(counters), rss_(regs) {}
+PacketPath::PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters, const FirmwareState& fw)
+    : lan_(lan), counters_(counters), fw_(fw), rss_(regs) {
+  stripped_.reserve(16384);
+}
 
 bool PacketPath::any_queue_enabled() const {
   for (uint32_t q = 0; q < lan_.num_queues(); ++q) {
@@ -33,6 +35,18 @@ RxResult PacketPath::receive(std::span<const uint8_t> frame) {
     ++stats_.queue_disabled;
     ++counters_.rx_discards;
     return RxResult::no_descriptor;
+  }
+  // VLAN stripping, as the driver sets it with 0x0211 (port_vlan_flags EMOD:
+  // anything but "nothing", 0x18, strips; i40e_vlan_stripping_enable at open):
+  // the outer 802.1Q/802.1ad tag leaves the frame and its TCI goes into
+  // L2TAG1 of the write-back (l2tsel = 1 in the queue context).
+  constexpr uint8_t kEmodMask = 0x18, kEmodNothing = 0x18;
+  if (pkt.vlan_tags > 0 && (fw_.vsi.port_vlan_flags & kEmodMask) != kEmodNothing && frame.size() >= 18) {
+    stripped_.assign(frame.begin(), frame.begin() + 12);
+    stripped_.insert(stripped_.end(), frame.begin() + 16, frame.end());
+    info.l2tag1_present = true;
+    info.l2tag1 = pkt.vlan_tci;
+    frame = stripped_;
   }
   const RxResult result = lan_.receive(queue, frame, info);
   switch (result) {

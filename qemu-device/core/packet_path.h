@@ -8,6 +8,9 @@
 #include <functional>
 #include <span>
 
+#include <vector>
+
+#include "firmware_state.h"
 #include "lan_queues.h"
 #include "rss.h"
 
@@ -23,7 +26,7 @@ struct PortRxStats {
 
 class PacketPath {
  public:
-  PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters);
+  PacketPath(const RegisterFile& regs, LanQueues& lan, PortCounters& counters, const FirmwareState& fw);
 
   RxResult receive(std::span<const uint8_t> frame);
   // True when some receive queue can take frames: traffic sources idle
@@ -38,6 +41,8 @@ class PacketPath {
   std::function<void(std::span<const uint8_t>)> tap_;
   LanQueues& lan_;
   PortCounters& counters_;
+  const FirmwareState& fw_;
+  std::vector<uint8_t> stripped_;  // a frame without its VLAN tag, reused
   Rss rss_;
   PortRxStats stats_;
 };

@@ -410,3 +410,58 @@ TEST_F(DeviceFixture, DynCtlWithItrIndexUpdatesTheInterval) {
 
 }  // namespace
 }  // namespace x710
+
+namespace x710 {
+namespace {
+
+// i40e_vlan_stripping_enable (0x0211, VLAN section, EMOD "strip both"): a
+// tagged frame arrives without its tag, the TCI in L2TAG1 with L2TAG1P.
+TEST_F(DeviceFixture, VlanStrippingFollowsTheVsiSetting) {
+  init_adminq();
+  setup_hmc();
+  constexpr uint64_t kRing = kTxRing + 0x80000;  // an RX ring of 16
+  uint8_t ctx[32] = {};
+  test::pack_bits(ctx, 32, 57, kRing / 128);
+  test::pack_bits(ctx, 89, 13, 16);
+  test::pack_bits(ctx, 102, 7, 12);
+  test::pack_bits(ctx, 119, 1, 1);
+  test::pack_bits(ctx, 174, 14, 1536);
+  mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+  for (uint32_t i = 0; i < 16; ++i) mem.put<uint64_t>(kRing + i * 16, kFrames + i * 2048);
+  wr(reg::QRX_TAIL, 15);
+  wr(reg::QRX_ENA, reg::QENA_REQ);
+  // A VLAN 42 frame: dst, src, 0x8100, TCI, then IPv4 ethertype.
+  std::vector<uint8_t> frame(64, 0);
+  std::memcpy(frame.data(), dev.config().mac.data(), 6);
+  frame[12] = 0x81;
+  frame[14] = 0x00;
+  frame[15] = 42;
+  frame[16] = 0x88;  // an L2 payload ethertype: no IP needed here
+  frame[17] = 0xB5;
+  // Default (probe, i40e_vlan_stripping_disable): EMOD nothing, tag kept.
+  ASSERT_EQ(dev.packet_path().receive(frame), RxResult::delivered);
+  EXPECT_EQ(mem.get<uint8_t>(kFrames + 12), 0x81);
+  EXPECT_EQ((mem.get<uint64_t>(kRing + 8) >> 38) & 0x3FFF, 64u);
+  // Open: update VSI with the VLAN section, port_vlan_flags = 0x03.
+  const uint64_t buf = kMem + 0x300000;
+  std::vector<uint8_t> props(128, 0);
+  props[0] = 0x04;  // I40E_AQ_VSI_PROP_VLAN_VALID
+  props[12] = 0x03;
+  mem.write(buf, props.data(), props.size());
+  AdminDescriptor d{};
+  d.opcode = aq_op::update_vsi_parameters;
+  d.flags = aq_flag::BUF | aq_flag::RD;
+  d.datalen = 128;
+  d.param3 = static_cast<uint32_t>(buf);
+  d.set_u16(16, dev.firmware().main_vsi_seid);
+  ASSERT_EQ(send(d).retval, 0);
+  ASSERT_EQ(dev.packet_path().receive(frame), RxResult::delivered);
+  EXPECT_EQ(mem.get<uint8_t>(kFrames + 2048 + 12), 0x88) << "tag removed";
+  const uint64_t qw1 = mem.get<uint64_t>(kRing + 16 + 8);
+  EXPECT_EQ((qw1 >> 38) & 0x3FFF, 60u);
+  EXPECT_TRUE(qw1 & (1u << 2)) << "L2TAG1P";
+  EXPECT_EQ((mem.get<uint64_t>(kRing + 16) >> 16) & 0xFFFF, 42u) << "TCI in L2TAG1";
+}
+
+}  // namespace
+}  // namespace x710
