@@ -120,8 +120,9 @@ TEST_F(Bringup, RmmodAndReinsert) {
 }
 
 TEST(Reboot, NextBootProbesAgain) {
-  // Boot 1 brings the link up and reboots with the device live; boot 2 (the
-  // device was reset by QEMU's system reset) must probe and get link again.
+  // Boot 1 brings the link up and reboots with the device live and flooding;
+  // boot 2 (the device was reset by QEMU's system reset) must probe, get link
+  // and receive the flood again.
   const std::string script = R"SH(
 if [ "$X710_BOOT" = 1 ]; then ip link set eth0 up; sleep 1; reboot -f; fi
 echo "@@SECTION second"
@@ -130,13 +131,18 @@ cat /sys/class/net/eth0/address
 ip link set eth0 up; i=0
 while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 echo "carrier=$(cat /sys/class/net/eth0/carrier)"
+sleep 1; echo "rx_packets=$(cat /sys/class/net/eth0/statistics/rx_packets)"
 )SH";
-  const GuestRun run = run_guest(script, {"--boots", "2", "--timeout", "300"});
+  // With a flood running: it must follow the guest into its second boot.
+  const GuestRun run = run_guest(script, {"--boots", "2", "--timeout", "300", "--device-arg=--flood-pps=5000"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const std::string second = run.section("second");
   EXPECT_NE(second.find("boot=2"), std::string::npos) << run.output;
   EXPECT_NE(second.find(kDefaultMac), std::string::npos) << run.output;
   EXPECT_NE(second.find("carrier=1"), std::string::npos) << run.output;
+  const size_t at = second.find("rx_packets=");
+  ASSERT_NE(at, std::string::npos) << run.output;
+  EXPECT_GT(std::stol(second.substr(at + 11)), 1000) << "the flood reached the second boot";
 }
 
 }  // namespace
