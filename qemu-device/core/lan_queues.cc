@@ -74,6 +74,8 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
       rx.draining = true;
       rx.disable_requested_ns = now;
       rx.drain_deadline_ns = now + disable_model_.latency_ns;
+      rx.window_budget = rx.ring.usable();
+      rx.window_written = 0;
       X710_LOG(info, "rx queue %u: disable requested; QENA_STAT stays set for %.3f ms", q,
                static_cast<double>(disable_model_.latency_ns) / 1e6);
     }
@@ -204,7 +206,23 @@ RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const Rx
     ++rx.no_descriptor_drops;
     return RxResult::no_descriptor;
   }
+  if (rx.draining) {
+    // A queue that is stopping drains at its own pace, not at the wire's:
+    // the buffers it held at the request are filled evenly over the window,
+    // so writes keep landing after the driver freed the pages (~50 ms) and
+    // after they were handed to new owners. Frames beyond the pace are
+    // dropped, as a stopping queue's packet buffer overflows.
+    const uint64_t elapsed = now_() - rx.disable_requested_ns;
+    const uint64_t due = disable_model_.latency_ns == 0
+                             ? rx.window_budget
+                             : uint64_t{rx.window_budget} * elapsed / disable_model_.latency_ns + 1;
+    if (rx.window_written >= due) {
+      ++rx.no_descriptor_drops;
+      return RxResult::no_descriptor;
+    }
+  }
   const RxResult result = rx.ring.deliver(memory_, frame, info);
+  if (result == RxResult::delivered && rx.draining) ++rx.window_written;
   switch (result) {
     case RxResult::delivered:
       ++rx.frames;

@@ -49,6 +49,11 @@ struct RxQueue {
   uint64_t drain_deadline_ns = 0;
   uint64_t disable_requests = 0;
   uint64_t late_frames = 0;
+  // Descriptors the queue held when the disable was requested, and frames
+  // written since: the window's writes are paced so that they spread over
+  // the whole window (see LanQueues::receive).
+  uint32_t window_budget = 0;
+  uint32_t window_written = 0;
 };
 
 // How the receive queues answer a disable request (--rx-disable-latency).

@@ -56,6 +56,8 @@ class RxRing {
   RxResult deliver(GuestMemory& memory, std::span<const uint8_t> frame, const RxFrameInfo& info);
 
   size_t cached() const { return cache_.size(); }
+  // Descriptors the queue can still fill: cached plus posted beyond the cache.
+  uint32_t usable() const { return static_cast<uint32_t>(cache_.size()) + posted(); }
   uint32_t next_fetch() const { return next_fetch_; }
   const RxQueueContext& context() const { return ctx_; }
 

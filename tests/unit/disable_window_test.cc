@@ -100,6 +100,30 @@ TEST_F(WindowFixture, FramesKeepLandingUntilTheLatencyHasPassed) {
   EXPECT_EQ(dev->lan().rx(0).disable_requests, 1u);
 }
 
+TEST_F(WindowFixture, LateWritesAreSpreadOverTheWholeWindow) {
+  // A flood offers far more frames than the queue holds; a stopping queue
+  // fills its buffers evenly over the window instead of in the first
+  // microseconds, so some writes come after the driver's free at ~50 ms.
+  make(with_latency(100 * kMs));
+  open_queue(kRing);
+  const uint32_t held = dev->lan().rx(0).ring.usable();
+  ASSERT_EQ(held, kQlen - 1u);
+  wr(reg::QRX_ENA, 0);
+  auto offer = [&](int n) {
+    for (int i = 0; i < n; ++i) frame(3);
+    return dev->lan().rx(0).late_frames;
+  };
+  EXPECT_EQ(offer(1000), 1u) << "one frame at the start of the window";
+  now += 50 * kMs;
+  const uint64_t at_half = offer(1000);
+  EXPECT_NEAR(static_cast<double>(at_half), held / 2.0 + 1, 1.0);
+  now += 49 * kMs;
+  const uint64_t near_end = offer(1000);
+  EXPECT_GE(near_end, held * 98u / 100u);
+  EXPECT_LE(near_end, held);
+  EXPECT_GT(dev->lan().rx(0).no_descriptor_drops, 2000u) << "the rest overflowed";
+}
+
 TEST_F(WindowFixture, EnableInsideTheWindowCancelsAndKeepsTheOldContext) {
   make(with_latency(1000 * kMs));
   open_queue(kRing);
