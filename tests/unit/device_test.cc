@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "context_packer.h"
+#include "driver_steps.h"
 #include "device.h"
 #include "fake_guest_memory.h"
 #include "registers.h"
@@ -74,13 +74,9 @@ struct DeviceFixture : ::testing::Test {
 
   // i40e_configure_lan_hmc with a direct SD 0 and base 0 for TX queues.
   void setup_hmc() {
-    wr(reg::GLHMC_LANTXBASE, 0);
     wr(reg::GLHMC_LANTXCNT, 64);
-    wr(reg::GLHMC_LANRXBASE, 16);
     wr(reg::GLHMC_LANRXCNT, 64);
-    wr(reg::PFHMC_SDDATAHIGH, 0);
-    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 2u | 1u);
-    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR | 0);
+    test::program_lan_hmc(dev, kHmc);
   }
 
   // i40e_configure_tx_ring + i40e_vsi_configure_msix for queue q on vector v.
@@ -252,12 +248,7 @@ TEST_F(DeviceFixture, QueueEnableHandshakeAndBadContext) {
   wr(reg::QRX_ENA, 0);
   EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
   // A good one.
-  uint8_t ctx[32] = {};
-  test::pack_bits(ctx, 32, 57, kTxRing / 128);
-  test::pack_bits(ctx, 89, 13, 64);
-  test::pack_bits(ctx, 102, 7, 12);
-  test::pack_bits(ctx, 174, 14, 1536);
-  mem.write(kHmc + 16 * 512 + 32 * 1, ctx, sizeof ctx);
+  test::write_rx_context(mem, kHmc, 1, {.ring = kTxRing, .qlen = 64});
   wr(reg::QRX_ENA + 4, reg::QENA_REQ);
   EXPECT_TRUE(rd(reg::QRX_ENA + 4) & reg::QENA_STAT);
   EXPECT_TRUE(dev.lan().rx(1).enabled);
@@ -420,13 +411,7 @@ TEST_F(DeviceFixture, VlanStrippingFollowsTheVsiSetting) {
   init_adminq();
   setup_hmc();
   constexpr uint64_t kRing = kTxRing + 0x80000;  // an RX ring of 16
-  uint8_t ctx[32] = {};
-  test::pack_bits(ctx, 32, 57, kRing / 128);
-  test::pack_bits(ctx, 89, 13, 16);
-  test::pack_bits(ctx, 102, 7, 12);
-  test::pack_bits(ctx, 119, 1, 1);
-  test::pack_bits(ctx, 174, 14, 1536);
-  mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+  test::write_rx_context(mem, kHmc, 0, {.ring = kRing, .qlen = 16});
   for (uint32_t i = 0; i < 16; ++i) mem.put<uint64_t>(kRing + i * 16, kFrames + i * 2048);
   wr(reg::QRX_TAIL, 15);
   wr(reg::QRX_ENA, reg::QENA_REQ);

@@ -6,7 +6,7 @@
 
 #include <numeric>
 
-#include "context_packer.h"
+#include "driver_steps.h"
 #include "device.h"
 #include "fake_guest_memory.h"
 #include "registers.h"
@@ -38,21 +38,14 @@ struct WindowFixture : ::testing::Test {
   void make(const DeviceConfig& config) {
     dev = std::make_unique<Device>(config, mem, msix);
     dev->set_clock([this] { return now; });
-    wr(reg::GLHMC_LANRXBASE, 16);
-    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 3u);
-    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR);
+    test::program_lan_hmc(*dev, kHmc);
   }
   void wr(uint32_t off, uint32_t v) { dev->mmio_write(off, v); }
   uint32_t rd(uint32_t off) { return dev->mmio_read(off); }
 
   // i40e_configure_rx_ring + buffers + tail, then i40e_control_rx_q(true).
   void open_queue(uint64_t ring) {
-    uint8_t ctx[32] = {};
-    test::pack_bits(ctx, 32, 57, ring / 128);
-    test::pack_bits(ctx, 89, 13, kQlen);
-    test::pack_bits(ctx, 102, 7, 12);
-    test::pack_bits(ctx, 174, 14, 1536);
-    mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+    test::write_rx_context(mem, kHmc, 0, {.ring = ring, .qlen = kQlen});
     for (uint32_t i = 0; i < kQlen; ++i) mem.put<uint64_t>(ring + i * 16, kBuffers + i * 2048);
     wr(reg::QRX_TAIL, 0);
     wr(reg::QRX_TAIL, kQlen - 1);
@@ -132,12 +125,7 @@ TEST_F(WindowFixture, EnableInsideTheWindowCancelsAndKeepsTheOldContext) {
   // ifconfig up: the driver writes a new context (another ring) and enables.
   // i40e_control_rx_q skips the write when STAT already matches, but a
   // driver that does write finds the queue never stopped.
-  uint8_t ctx[32] = {};
-  test::pack_bits(ctx, 32, 57, kOtherRing / 128);
-  test::pack_bits(ctx, 89, 13, kQlen);
-  test::pack_bits(ctx, 102, 7, 12);
-  test::pack_bits(ctx, 174, 14, 1536);
-  mem.write(kHmc + 16 * 512, ctx, sizeof ctx);
+  test::write_rx_context(mem, kHmc, 0, {.ring = kOtherRing, .qlen = kQlen});
   wr(reg::QRX_ENA, reg::QENA_REQ);
   EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT);
   EXPECT_FALSE(dev->lan().rx(0).draining);

@@ -3,7 +3,7 @@
 // is enabled, drops when the ring is full.
 #include <gtest/gtest.h>
 
-#include "context_packer.h"
+#include "driver_steps.h"
 #include "device.h"
 #include "fake_guest_memory.h"
 #include "flood_source.h"
@@ -25,16 +25,9 @@ struct PathFixture : ::testing::Test {
   void wr(uint32_t off, uint32_t v) { dev.mmio_write(off, v); }
 
   void enable_queues(uint32_t n) {
-    wr(reg::GLHMC_LANRXBASE, 16);
-    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 3u);
-    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR);
+    test::program_lan_hmc(dev, kHmc);
     for (uint32_t q = 0; q < n; ++q) {
-      uint8_t ctx[32] = {};
-      test::pack_bits(ctx, 32, 57, (kRings + q * 0x2000) / 128);
-      test::pack_bits(ctx, 89, 13, kQlen);
-      test::pack_bits(ctx, 102, 7, 12);
-      test::pack_bits(ctx, 174, 14, 1536);
-      mem.write(kHmc + 16 * 512 + q * 32, ctx, sizeof ctx);
+      test::write_rx_context(mem, kHmc, q, {.ring = kRings + q * 0x2000, .qlen = kQlen});
       for (uint32_t i = 0; i < kQlen; ++i) mem.put<uint64_t>(kRings + q * 0x2000 + i * 16, kBuffers + (q * kQlen + i) * 2048);
       wr(reg::QRX_TAIL + 4 * q, kQlen - 1);
       wr(reg::QRX_ENA + 4 * q, reg::QENA_REQ);

@@ -6,7 +6,7 @@
 
 #include <numeric>
 
-#include "context_packer.h"
+#include "driver_steps.h"
 #include "device.h"
 #include "fake_guest_memory.h"
 #include "registers.h"
@@ -31,19 +31,8 @@ struct RxFixture : ::testing::Test {
   uint64_t slot(uint32_t q, uint32_t i) const { return kRxRing + q * 0x10000 + i * 16; }
 
   void setup(uint32_t q, uint16_t rxmax = kBuf, uint16_t dbuff = kBuf, unsigned vector = 1) {
-    wr(reg::GLHMC_LANTXBASE, 0);
-    wr(reg::GLHMC_LANRXBASE, 16);
-    wr(reg::PFHMC_SDDATAHIGH, 0);
-    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 3u);
-    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR);
-    uint8_t ctx[32] = {};
-    test::pack_bits(ctx, 32, 57, (kRxRing + q * 0x10000) / 128);
-    test::pack_bits(ctx, 89, 13, kQlen);
-    test::pack_bits(ctx, 102, 7, dbuff / 128);
-    test::pack_bits(ctx, 117, 1, 1);
-    test::pack_bits(ctx, 119, 1, 1);
-    test::pack_bits(ctx, 174, 14, rxmax);
-    mem.write(kHmc + 16 * 512 + q * 32, ctx, sizeof ctx);
+    test::program_lan_hmc(dev, kHmc);
+    test::write_rx_context(mem, kHmc, q, {.ring = kRxRing + q * 0x10000, .qlen = kQlen, .dbuff = dbuff, .rxmax = rxmax});
     wr(reg::QINT_RQCTL + 4 * q, reg::QINT_CTL_CAUSE_ENA | vector);
     wr(reg::PFINT_DYN_CTLN + 4 * (vector - 1), reg::PFINT_DYN_CTL_INTENA);
     // i40e_alloc_rx_buffers: every slot but one gets a buffer, then the tail.
