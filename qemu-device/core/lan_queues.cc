@@ -67,17 +67,20 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
   } else if (!want && was) {
     ++rx.disable_requests;
     const bool fast = value & reg::QENA_FAST_QDIS;
-    if (disable_model_.latency_ns == 0 || fast || !rx.enabled || rx.failed) {
+    const uint64_t latency =
+        fast || !rx.enabled || rx.failed ? 0 : disable_model_.latency.draw(rng_, rx.offered_pps);
+    if (latency == 0) {
       finish_rx_disable(q);
     } else {
       const uint64_t now = now_();
       rx.draining = true;
       rx.disable_requested_ns = now;
-      rx.drain_deadline_ns = now + disable_model_.latency_ns;
+      rx.window_ns = latency;
+      rx.drain_deadline_ns = now + latency;
       rx.window_budget = rx.ring.usable();
       rx.window_written = 0;
-      X710_LOG(info, "rx queue %u: disable requested; QENA_STAT stays set for %.3f ms", q,
-               static_cast<double>(disable_model_.latency_ns) / 1e6);
+      X710_LOG(info, "rx queue %u: disable requested at %.0f frames/s offered; QENA_STAT stays set for %.3f ms", q,
+               rx.offered_pps, static_cast<double>(latency) / 1e6);
     }
   }
   const bool stat = rx.enabled || rx.failed || rx.draining;
@@ -99,12 +102,19 @@ void LanQueues::finish_rx_disable(uint32_t q) {
 }
 
 void LanQueues::poll() {
-  bool any = false;
-  for (const auto& rx : rx_) any = any || rx.draining;
-  if (!any) return;
   const uint64_t now = now_();
+  constexpr uint64_t kRateWindowNs = 100'000'000;
   for (uint32_t q = 0; q < rx_.size(); ++q) {
-    if (rx_[q].draining && now >= rx_[q].drain_deadline_ns) finish_rx_disable(q);
+    RxQueue& rx = rx_[q];
+    if (rx.draining && now >= rx.drain_deadline_ns) finish_rx_disable(q);
+    if (now - rx.rate_sample_ns >= kRateWindowNs) {
+      if (rx.rate_sample_ns != 0) {
+        rx.offered_pps = static_cast<double>(rx.offered - rx.rate_sample_offered) * 1e9 /
+                         static_cast<double>(now - rx.rate_sample_ns);
+      }
+      rx.rate_sample_ns = now;
+      rx.rate_sample_offered = rx.offered;
+    }
   }
 }
 
@@ -132,6 +142,10 @@ void LanQueues::enable_rx(uint32_t q) {
   fresh.oversize_drops = rx.oversize_drops;
   fresh.disable_requests = rx.disable_requests;
   fresh.late_frames = rx.late_frames;
+  fresh.offered = rx.offered;
+  fresh.rate_sample_ns = rx.rate_sample_ns;
+  fresh.rate_sample_offered = rx.rate_sample_offered;
+  fresh.offered_pps = rx.offered_pps;
   rx = std::move(fresh);
   std::array<uint8_t, kRxContextBytes> raw{};
   // The driver wrote the context into HMC memory just before; hardware reads
@@ -202,6 +216,7 @@ uint32_t LanQueues::on_qrx_tail_write(uint32_t q, uint32_t value) {
 RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const RxFrameInfo& info) {
   if (q >= rx_.size()) return RxResult::no_descriptor;
   RxQueue& rx = rx_[q];
+  ++rx.offered;
   if (!rx.enabled || rx.failed) {
     ++rx.no_descriptor_drops;
     return RxResult::no_descriptor;
@@ -213,9 +228,7 @@ RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const Rx
     // after they were handed to new owners. Frames beyond the pace are
     // dropped, as a stopping queue's packet buffer overflows.
     const uint64_t elapsed = now_() - rx.disable_requested_ns;
-    const uint64_t due = disable_model_.latency_ns == 0
-                             ? rx.window_budget
-                             : uint64_t{rx.window_budget} * elapsed / disable_model_.latency_ns + 1;
+    const uint64_t due = rx.window_ns == 0 ? rx.window_budget : uint64_t{rx.window_budget} * elapsed / rx.window_ns + 1;
     if (rx.window_written >= due) {
       ++rx.no_descriptor_drops;
       return RxResult::no_descriptor;

@@ -9,6 +9,9 @@
 #include <span>
 #include <vector>
 
+#include <random>
+
+#include "latency_model.h"
 #include "queue_context.h"
 #include "rx_ring.h"
 #include "statistics.h"
@@ -54,11 +57,20 @@ struct RxQueue {
   // the whole window (see LanQueues::receive).
   uint32_t window_budget = 0;
   uint32_t window_written = 0;
+  uint64_t window_ns = 0;  // this disable's drawn latency
+
+  // Offered frames (delivered or not) and their rate over ~100 ms, for the
+  // load-dependent latency model.
+  uint64_t offered = 0;
+  uint64_t rate_sample_ns = 0;
+  uint64_t rate_sample_offered = 0;
+  double offered_pps = 0;
 };
 
 // How the receive queues answer a disable request (--rx-disable-latency).
 struct RxDisableModel {
-  uint64_t latency_ns = 0;  // 0: QENA_STAT clears at once
+  LatencyModel latency;  // fixed 0: QENA_STAT clears at once
+  uint64_t seed = 1;     // for the random latency forms
   // QENA_REQ 0 -> 1 inside the window cancels the disable: the queue goes on
   // with the context it has, as hardware that never went idle would.
   bool enable_cancels_disable = true;
@@ -81,7 +93,10 @@ class LanQueues {
   // A frame for receive queue q (the packet path chose q by RSS). Returns
   // what happened; drops are counted per queue.
   RxResult receive(uint32_t queue, std::span<const uint8_t> frame, const RxFrameInfo& info);
-  void set_rx_disable_model(const RxDisableModel& model) { disable_model_ = model; }
+  void set_rx_disable_model(const RxDisableModel& model) {
+    disable_model_ = model;
+    rng_.seed(model.seed);
+  }
   void set_clock(std::function<uint64_t()> now) { now_ = std::move(now); }
   // Ends disable windows whose deadline passed (called from the event loop).
   void poll();
@@ -121,6 +136,7 @@ class LanQueues {
   uint32_t rx_cache_depth_ = 64;
   PortCounters* counters_ = nullptr;
   RxDisableModel disable_model_;
+  std::mt19937_64 rng_{1};
   std::function<uint64_t()> now_;
   LateFrameObserver late_observer_;
   std::vector<uint8_t> frame_;  // reused across frames

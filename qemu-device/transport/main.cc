@@ -21,27 +21,6 @@
 
 namespace {
 
-// "1s", "200ms", "50us", "0": the disable latency.
-bool parse_duration_ns(const std::string& text, uint64_t& ns) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (...) {
-    return false;
-  }
-  const std::string unit = text.substr(used);
-  double scale = 0;
-  if (unit == "s") scale = 1e9;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "us") scale = 1e3;
-  else if (unit == "ns" || (unit.empty() && value == 0)) scale = 1;
-  else return false;
-  if (value < 0 || value * scale > 3600e9) return false;
-  ns = static_cast<uint64_t>(value * scale);
-  return true;
-}
-
 bool parse_mac(const std::string& text, std::array<uint8_t, 6>& mac) {
   unsigned b[6];
   char tail;
@@ -64,6 +43,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> hostfwd;
   std::string rx_disable_latency = "0";
   bool keep_disable_on_enable = false;
+  uint64_t disable_seed = 1;
   bool no_slirp = false;
   uint32_t queues = 64;
   uint32_t rx_desc_cache = 64;
@@ -83,8 +63,10 @@ int main(int argc, char** argv) {
   app.add_option("--pcap", pcap_path, "write every received and transmitted frame to this pcap file");
   app.add_option("--rx-disable-latency", rx_disable_latency,
                  "after the driver clears QENA_REQ, a receive queue keeps working (and QENA_STAT stays set) "
-                 "this long: 0, 50ms, 1s ... (the race: the driver frees its buffers after ~50 ms)")
+                 "this long (the race: the driver frees its buffers after ~50 ms): 0, 50ms, 1s, "
+                 "uniform:100ms:1s, normal:500ms:100ms, exp:300ms, load:1ms:5ms (+5 ms per 1000 frames/s)")
       ->capture_default_str();
+  app.add_option("--rx-disable-seed", disable_seed, "seed for the random latency forms")->capture_default_str();
   app.add_flag("--rx-enable-keeps-disable", keep_disable_on_enable,
                "an enable request inside the disable window does not cancel it (default: it does, and the "
                "queue goes on with its old context)");
@@ -124,11 +106,11 @@ int main(int argc, char** argv) {
   }
   config.num_queue_pairs = queues;
   config.rx_descriptor_cache = rx_desc_cache;
-  if (!parse_duration_ns(rx_disable_latency, config.rx_disable.latency_ns)) {
-    std::fprintf(stderr, "x710-device: --rx-disable-latency: '%s' is not a duration like 0, 50ms, 1s\n",
-                 rx_disable_latency.c_str());
+  if (std::string why; !x710::LatencyModel::parse(rx_disable_latency, config.rx_disable.latency, why)) {
+    std::fprintf(stderr, "x710-device: --rx-disable-latency: %s\n", why.c_str());
     return 2;
   }
+  config.rx_disable.seed = disable_seed;
   config.rx_disable.enable_cancels_disable = !keep_disable_on_enable;
   if (flood_pps) {
     flood.pps = *flood_pps;

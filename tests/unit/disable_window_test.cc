@@ -24,7 +24,7 @@ constexpr uint64_t kMs = 1'000'000;
 
 DeviceConfig with_latency(uint64_t ns, bool cancels = true) {
   DeviceConfig c;
-  c.rx_disable.latency_ns = ns;
+  c.rx_disable.latency.a_ns = ns;
   c.rx_disable.enable_cancels_disable = cancels;
   return c;
 }
