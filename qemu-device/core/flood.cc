@@ -3,23 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "tx_offload.h"
+
 namespace x710 {
 
 namespace {
 
 constexpr size_t kEth = 14, kIp = 20, kUdp = 8;
 constexpr size_t kHeaders = kEth + kIp + kUdp;
-
-uint32_t sum16(const uint8_t* p, size_t n, uint32_t sum = 0) {
-  for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t{p[i]} << 8) | p[i + 1];
-  if (n & 1) sum += uint32_t{p[n - 1]} << 8;
-  return sum;
-}
-
-uint16_t fold(uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<uint16_t>(sum);
-}
 
 void put_be16(uint8_t* p, uint16_t v) {
   p[0] = static_cast<uint8_t>(v >> 8);
@@ -52,14 +43,14 @@ FloodGenerator::FloodGenerator(const FloodConfig& config, const std::array<uint8
   ip[9] = 17;    // UDP
   std::memcpy(ip + 12, config_.src_ip.data(), 4);
   std::memcpy(ip + 16, config_.dst_ip.data(), 4);
-  put_be16(ip + 10, static_cast<uint16_t>(~fold(sum16(ip, kIp))));
+  put_be16(ip + 10, inet_fold_complement(inet_sum(ip, kIp)));
   uint8_t* udp = ip + kIp;
   const uint16_t udp_len = static_cast<uint16_t>(ip_len - kIp);
   put_be16(udp + 2, config_.dst_port);
   put_be16(udp + 4, udp_len);
   // The UDP checksum changes only with the source port and the signature;
   // the rest (pseudo-header, length, destination port) is summed once.
-  uint32_t base = sum16(ip + 12, 8);  // addresses
+  uint32_t base = inet_sum(ip + 12, 8);  // addresses
   base += 17 + udp_len;               // protocol and UDP length (pseudo-header)
   base += config_.dst_port + udp_len; // UDP header fields that never change
   udp_sum_base_ = base;
@@ -73,7 +64,7 @@ std::span<const uint8_t> FloodGenerator::next() {
   std::memcpy(udp + kUdp, &sig, sizeof sig);
   // Payload beyond the signature stays zero, so it adds nothing to the sum.
   put_be16(udp + 6, 0);
-  uint16_t sum = static_cast<uint16_t>(~fold(udp_sum_base_ + port + sum16(udp + kUdp, sizeof sig)));
+  uint16_t sum = inet_fold_complement(inet_sum(udp + kUdp, sizeof sig, udp_sum_base_ + port));
   put_be16(udp + 6, sum == 0 ? 0xFFFF : sum);
   ++sequence_;
   flow_ = flow_ + 1 == config_.flows ? 0 : flow_ + 1;

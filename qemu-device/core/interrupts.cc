@@ -1,8 +1,7 @@
 #include "interrupts.h"
 
-#include <chrono>
-
 #include "log.h"
+#include "monotonic_clock.h"
 #include "msix_sink.h"
 #include "register_file.h"
 #include "registers.h"
@@ -17,11 +16,7 @@ Interrupts::Interrupts(RegisterFile& regs, MsixSink& sink, unsigned num_vectors)
       fired_(num_vectors),
       last_fire_ns_(num_vectors),
       pending_itr_(num_vectors, kNoItr),
-      now_([] {
-        return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                         std::chrono::steady_clock::now().time_since_epoch())
-                                         .count());
-      }) {}
+      now_(monotonic_ns) {}
 
 void Interrupts::reset() {
   std::fill(pending_.begin(), pending_.end(), false);

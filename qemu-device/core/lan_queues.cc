@@ -1,12 +1,12 @@
 #include "lan_queues.h"
 
 #include <array>
-#include <chrono>
 
 #include "guest_memory.h"
 #include "hmc.h"
 #include "interrupts.h"
 #include "log.h"
+#include "monotonic_clock.h"
 #include "register_file.h"
 #include "registers.h"
 
@@ -37,11 +37,7 @@ LanQueues::LanQueues(RegisterFile& regs, GuestMemory& memory, Hmc& hmc, Interrup
       pf_id_(pf_id),
       tx_(num_queues),
       rx_(num_queues),
-      now_([] {
-        return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                         std::chrono::steady_clock::now().time_since_epoch())
-                                         .count());
-      }) {
+      now_(monotonic_ns) {
   frame_.reserve(kMaxFrame);
 }
 
@@ -135,18 +131,9 @@ uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
 void LanQueues::enable_rx(uint32_t q) {
   RxQueue& rx = rx_[q];
   // A fresh start, but the counters are the queue's whole history.
-  RxQueue fresh;
-  fresh.frames = rx.frames;
-  fresh.bytes = rx.bytes;
-  fresh.no_descriptor_drops = rx.no_descriptor_drops;
-  fresh.oversize_drops = rx.oversize_drops;
-  fresh.disable_requests = rx.disable_requests;
-  fresh.late_frames = rx.late_frames;
-  fresh.offered = rx.offered;
-  fresh.rate_sample_ns = rx.rate_sample_ns;
-  fresh.rate_sample_offered = rx.rate_sample_offered;
-  fresh.offered_pps = rx.offered_pps;
-  rx = std::move(fresh);
+  const RxQueueCounters history = rx;
+  rx = RxQueue{};
+  static_cast<RxQueueCounters&>(rx) = history;
   std::array<uint8_t, kRxContextBytes> raw{};
   // The driver wrote the context into HMC memory just before; hardware reads
   // it at this moment (i40e_configure_rx_ring then i40e_control_rx_q).

@@ -34,30 +34,15 @@ struct TxQueue {
   uint64_t refused = 0;  // packets whose offload request was invalid (dropped)
 };
 
-struct RxQueue {
-  bool enabled = false;
-  bool failed = false;
-  RxQueueContext ctx;
-  RxRing ring;
+// What a receive queue has done over its whole life; kept across re-enables
+// (enable_rx starts the rest afresh).
+struct RxQueueCounters {
   uint64_t frames = 0;
   uint64_t bytes = 0;
   uint64_t no_descriptor_drops = 0;  // frames offered while the ring was empty
   uint64_t oversize_drops = 0;
-
-  // The disable window (the race this test bed reproduces): after QENA_REQ
-  // goes 1 -> 0 the queue keeps working, QENA_STAT stays 1, until the
-  // deadline. Frames delivered in the window are "late".
-  bool draining = false;
-  uint64_t disable_requested_ns = 0;
-  uint64_t drain_deadline_ns = 0;
   uint64_t disable_requests = 0;
-  uint64_t late_frames = 0;
-  // Descriptors the queue held when the disable was requested, and frames
-  // written since: the window's writes are paced so that they spread over
-  // the whole window (see LanQueues::receive).
-  uint32_t window_budget = 0;
-  uint32_t window_written = 0;
-  uint64_t window_ns = 0;  // this disable's drawn latency
+  uint64_t late_frames = 0;  // delivered inside a disable window
 
   // Offered frames (delivered or not) and their rate over ~100 ms, for the
   // load-dependent latency model.
@@ -65,6 +50,26 @@ struct RxQueue {
   uint64_t rate_sample_ns = 0;
   uint64_t rate_sample_offered = 0;
   double offered_pps = 0;
+};
+
+struct RxQueue : RxQueueCounters {
+  bool enabled = false;
+  bool failed = false;
+  RxQueueContext ctx;
+  RxRing ring;
+
+  // The disable window (the race this test bed reproduces): after QENA_REQ
+  // goes 1 -> 0 the queue keeps working, QENA_STAT stays 1, until the
+  // deadline. Frames delivered in the window are "late".
+  bool draining = false;
+  uint64_t disable_requested_ns = 0;
+  uint64_t drain_deadline_ns = 0;
+  // Descriptors the queue held when the disable was requested, and frames
+  // written since: the window's writes are paced so that they spread over
+  // the whole window (see LanQueues::receive).
+  uint32_t window_budget = 0;
+  uint32_t window_written = 0;
+  uint64_t window_ns = 0;  // this disable's drawn latency
 };
 
 // How the receive queues answer a disable request (--rx-disable-latency).

@@ -132,7 +132,9 @@ TEST_F(PathFixture, StatisticsRegistersCountWhatTheDeviceDid) {
   std::vector<uint8_t> bcast(f.begin(), f.end());
   std::fill(bcast.begin(), bcast.begin() + 6, 0xFF);
   const uint64_t before = read48(dev, 0x003005E0);
-  if (dev.packet_path().receive(bcast) == RxResult::delivered) EXPECT_EQ(read48(dev, 0x003005E0), before + 1);
+  if (dev.packet_path().receive(bcast) == RxResult::delivered) {
+    EXPECT_EQ(read48(dev, 0x003005E0), before + 1);
+  }
   // Guest writes cannot change a counter.
   dev.mmio_write(0x003005A0, 0);
   EXPECT_EQ(read48(dev, 0x003005A0), delivered);
