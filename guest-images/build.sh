@@ -83,12 +83,12 @@ first_executable() {
 }
 
 # Sets INIT_VERSION, the hash of this builder's own inputs: 6 hex digits of the sha256
-# of guest-images/init, 6 of this script's (one fork: this runs on every ./x710).
+# of guest-images/init with the scenario steps (steps.sh), 6 of this script's.
 init_version() {
-  local sums
-  sums=$(sha256sum "$GUEST_SRC/init" "$GUEST_SRC/build.sh") || die "cannot hash $GUEST_SRC/init"
-  INIT_VERSION="${sums:0:6}${sums#*$'\n'}"
-  INIT_VERSION=${INIT_VERSION:0:12}
+  local guest_files builder
+  guest_files=$(cat "$GUEST_SRC/init" "$GUEST_SRC/steps.sh" | sha256sum) || die "cannot hash $GUEST_SRC/init"
+  builder=$(sha256sum < "$GUEST_SRC/build.sh") || die "cannot hash $GUEST_SRC/build.sh"
+  INIT_VERSION="${guest_files:0:6}${builder:0:6}"
 }
 
 # Module name as the kernel spells it (dashes and underscores are the same).
@@ -361,6 +361,8 @@ EOF
   fi
 
   install -m 0755 "$GUEST_SRC/init" "$root/init"
+  # The scenario steps, sourced by the command the runner sends (./x710 run).
+  install -D -m 0644 "$GUEST_SRC/steps.sh" "$root/usr/lib/x710/steps.sh"
 
   # The kernel opens /dev/console for /init before anything is mounted; the node can
   # only be made as root (init copes without it: it mounts devtmpfs first).

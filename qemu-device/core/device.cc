@@ -26,6 +26,7 @@ Device::Device(const DeviceConfig& config, GuestMemory& memory, MsixSink& msix)
   lan_.set_rx_descriptor_cache(config.rx_descriptor_cache);
   lan_.set_port_counters(&counters_);
   lan_.set_rx_disable_model(config.rx_disable);
+  lan_.set_race_monitor(&race_);
   build_register_map();
   power_on_reset();
 }

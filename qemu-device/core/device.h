@@ -68,6 +68,7 @@ class Device {
   const FirmwareState& firmware() const { return fw_; }
   RegisterFile& registers() { return regs_; }
   LanQueues& lan() { return lan_; }
+  RaceMonitor& race_monitor() { return race_; }
   PacketPath& packet_path() { return path_; }
   const PortCounters& port_counters() const { return counters_; }
   Interrupts& interrupts() { return irq_; }
@@ -88,6 +89,7 @@ class Device {
   Nvm nvm_;
   Hmc hmc_;
   Interrupts irq_;
+  RaceMonitor race_;  // before lan_: the queues report to it until they are gone
   LanQueues lan_;
   PortCounters counters_;
   PacketPath path_;

@@ -1,5 +1,6 @@
 #include "lan_queues.h"
 
+#include <algorithm>
 #include <array>
 
 #include "guest_memory.h"
@@ -42,6 +43,11 @@ LanQueues::LanQueues(RegisterFile& regs, GuestMemory& memory, Hmc& hmc, Interrup
 }
 
 void LanQueues::reset() {
+  // A reset ends every window at once, as on hardware; the monitor hears of it.
+  for (uint32_t q = 0; q < rx_.size(); ++q) {
+    if (rx_[q].draining || rx_[q].stale) finish_rx_disable(q, /*forced=*/true);
+    if (tx_[q].draining) finish_tx_disable(q, /*forced=*/true);
+  }
   for (auto& q : tx_) q = TxQueue{};
   for (auto& q : rx_) q = RxQueue{};
 }
@@ -55,46 +61,66 @@ uint32_t LanQueues::on_qrx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
       // The queue never stopped: it keeps its cached context and ring state
       // and does not re-read the HMC context the driver just rewrote.
       rx.draining = false;
+      rx.stale = true;
+      if (monitor_) monitor_->disable_cancelled(now_(), true, q, now_() - rx.disable_requested_ns);
       X710_LOG(info, "rx queue %u: enable request inside the disable window; disable cancelled, old context kept", q);
     } else {
-      if (rx.draining) finish_rx_disable(q);
+      if (rx.draining || rx.stale) finish_rx_disable(q, /*forced=*/false);
       enable_rx(q);
     }
   } else if (!want && was) {
     ++rx.disable_requests;
     const bool fast = value & reg::QENA_FAST_QDIS;
-    const uint64_t latency =
-        fast || !rx.enabled || rx.failed ? 0 : disable_model_.latency.draw(rng_, rx.offered_pps);
+    const bool running = rx.enabled && !rx.failed;
+    const uint64_t latency = fast || !running ? 0 : disable_model_.latency.draw(rng_, rx.offered_pps);
+    const uint64_t now = now_();
+    rx.disable_requested_ns = now;
+    rx.window_frames = 0;
+    if (monitor_) monitor_->disable_request(now, true, q, latency, rx.offered_pps, running ? rx.ring.usable() : 0);
     if (latency == 0) {
-      finish_rx_disable(q);
+      finish_rx_disable(q, /*forced=*/fast);
     } else {
-      const uint64_t now = now_();
       rx.draining = true;
-      rx.disable_requested_ns = now;
       rx.window_ns = latency;
       rx.drain_deadline_ns = now + latency;
       rx.window_budget = rx.ring.usable();
       rx.window_written = 0;
-      X710_LOG(info, "rx queue %u: disable requested at %.0f frames/s offered; QENA_STAT stays set for %.3f ms", q,
-               rx.offered_pps, static_cast<double>(latency) / 1e6);
+      X710_LOG(info, "rx queue %u: disable requested at %.0f frames/s offered, %u descriptors held; QENA_STAT stays set for %.3f ms",
+               q, rx.offered_pps, rx.window_budget, static_cast<double>(latency) / 1e6);
     }
   }
   const bool stat = rx.enabled || rx.failed || rx.draining;
   return (want ? reg::QENA_REQ : 0) | ((want || rx.draining) && stat ? reg::QENA_STAT : 0);
 }
 
-void LanQueues::finish_rx_disable(uint32_t q) {
+void LanQueues::finish_rx_disable(uint32_t q, bool forced) {
   RxQueue& rx = rx_[q];
-  if (rx.draining) {
-    X710_LOG(info, "rx queue %u: disabled %.3f ms after the request; %llu frames written in the window", q,
-             static_cast<double>(now_() - rx.disable_requested_ns) / 1e6,
-             static_cast<unsigned long long>(rx.late_frames));
+  if (rx.draining || rx.stale) {
+    const uint64_t since = now_() - rx.disable_requested_ns;
+    X710_LOG(info, "rx queue %u: stopped %.3f ms after the disable request%s; %llu frames written since the request", q,
+             static_cast<double>(since) / 1e6, forced ? " (forced)" : "",
+             static_cast<unsigned long long>(rx.window_frames));
+    if (monitor_) monitor_->queue_stopped(now_(), true, q, since, rx.window_frames, forced);
+  } else if (monitor_ && rx.disable_requested_ns != 0 && rx.enabled) {
+    monitor_->queue_stopped(now_(), true, q, now_() - rx.disable_requested_ns, 0, forced);
   }
   rx.draining = false;
+  rx.stale = false;
   rx.enabled = false;
   rx.failed = false;
   rx.ring.stop();
   regs_.raw(reg::QRX_ENA + 4 * q) &= ~reg::QENA_STAT;
+}
+
+void LanQueues::finish_tx_disable(uint32_t q, bool forced) {
+  TxQueue& tx = tx_[q];
+  if (tx.draining && monitor_) {
+    monitor_->queue_stopped(now_(), false, q, now_() - tx.disable_requested_ns, tx.window_frames, forced);
+  }
+  tx.draining = false;
+  tx.enabled = false;
+  tx.failed = false;
+  regs_.raw(reg::QTX_ENA + 4 * q) &= ~reg::QENA_STAT;
 }
 
 void LanQueues::poll() {
@@ -102,7 +128,8 @@ void LanQueues::poll() {
   constexpr uint64_t kRateWindowNs = 100'000'000;
   for (uint32_t q = 0; q < rx_.size(); ++q) {
     RxQueue& rx = rx_[q];
-    if (rx.draining && now >= rx.drain_deadline_ns) finish_rx_disable(q);
+    if (rx.draining && now >= rx.drain_deadline_ns) finish_rx_disable(q, /*forced=*/false);
+    if (tx_[q].draining && now >= tx_[q].drain_deadline_ns) finish_tx_disable(q, /*forced=*/false);
     if (now - rx.rate_sample_ns >= kRateWindowNs) {
       if (rx.rate_sample_ns != 0) {
         rx.offered_pps = static_cast<double>(rx.offered - rx.rate_sample_offered) * 1e9 /
@@ -119,13 +146,30 @@ uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
   const bool want = value & reg::QENA_REQ;
   TxQueue& tx = tx_[q];
   if (want && !was) {
+    if (tx.draining) finish_tx_disable(q, /*forced=*/false);
     enable_tx(q);
   } else if (!want && was) {
-    tx.enabled = false;
-    tx.failed = false;
-    X710_LOG(debug, "tx queue %u disabled", q);
+    const bool fast = value & reg::QENA_FAST_QDIS;
+    const bool running = tx.enabled && !tx.failed;
+    const uint64_t latency = fast || !running ? 0 : disable_model_.tx_latency.draw(rng_, 0);
+    const uint64_t now = now_();
+    tx.disable_requested_ns = now;
+    tx.window_frames = 0;
+    if (latency != 0 && monitor_) monitor_->disable_request(now, false, q, latency, 0, 0);
+    if (latency == 0) {
+      tx.enabled = false;
+      tx.failed = false;
+      X710_LOG(debug, "tx queue %u disabled", q);
+    } else {
+      // The queue keeps sending what the ring offers until the deadline.
+      tx.draining = true;
+      tx.drain_deadline_ns = now + latency;
+      X710_LOG(info, "tx queue %u: disable requested; QENA_STAT stays set for %.3f ms", q,
+               static_cast<double>(latency) / 1e6);
+    }
   }
-  return (want ? reg::QENA_REQ : 0) | (want && (tx.enabled || tx.failed) ? reg::QENA_STAT : 0);
+  const bool stat = tx.enabled || tx.failed;
+  return (want ? reg::QENA_REQ : 0) | ((want || tx.draining) && stat ? reg::QENA_STAT : 0);
 }
 
 void LanQueues::enable_rx(uint32_t q) {
@@ -195,6 +239,8 @@ uint32_t LanQueues::on_qrx_tail_write(uint32_t q, uint32_t value) {
     } else {
       rx.ring.set_tail(value & kTailMask);
       if (!rx.ring.fetch(memory_)) fail_rx(q, "descriptor ring outside guest memory");
+      // Buffers the driver posts during the window are the queue's too.
+      if (rx.draining) rx.window_budget = std::max(rx.window_budget, rx.window_written + rx.ring.usable());
     }
   }
   return value;
@@ -227,9 +273,14 @@ RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const Rx
     case RxResult::delivered:
       ++rx.frames;
       rx.bytes += frame.size();
-      if (rx.draining) {
+      if (rx.draining || rx.stale) {
         ++rx.late_frames;
-        if (late_observer_) late_observer_(q, now_() - rx.disable_requested_ns);
+        ++rx.window_frames;
+        if (monitor_) {
+          const uint64_t now = now_();
+          monitor_->late_frame(now, q, now - rx.disable_requested_ns, frame, rx.ring.last_buffer_gpa(),
+                               rx.ring.last_descriptor_gpa());
+        }
       }
       irq_.raise_queue(true, q);
       break;
@@ -305,6 +356,7 @@ void LanQueues::run_tx(uint32_t q) {
           if (sink_) sink_(q, wire);
         });
         if (sent.ok()) {
+          if (tx.draining) tx.window_frames += sent.frames;
           tx.frames += sent.frames;
           tx.bytes += sent.bytes;
         } else {

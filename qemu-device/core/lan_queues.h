@@ -13,6 +13,7 @@
 
 #include "latency_model.h"
 #include "queue_context.h"
+#include "race_monitor.h"
 #include "rx_ring.h"
 #include "statistics.h"
 #include "tx_offload.h"
@@ -32,6 +33,12 @@ struct TxQueue {
   uint64_t frames = 0;  // wire frames sent (TSO segments each count)
   uint64_t bytes = 0;
   uint64_t refused = 0;  // packets whose offload request was invalid (dropped)
+  // The transmit disable window (--tx-disable-latency, off by default): the
+  // queue keeps sending what the ring offers until the deadline.
+  bool draining = false;
+  uint64_t disable_requested_ns = 0;
+  uint64_t drain_deadline_ns = 0;
+  uint64_t window_frames = 0;
 };
 
 // What a receive queue has done over its whole life; kept across re-enables
@@ -70,12 +77,19 @@ struct RxQueue : RxQueueCounters {
   uint32_t window_budget = 0;
   uint32_t window_written = 0;
   uint64_t window_ns = 0;  // this disable's drawn latency
+  // An enable request cancelled the disable: the queue runs on with the
+  // context and ring of before, which the driver has freed. Its frames stay
+  // "late" until the queue really stops.
+  bool stale = false;
+  uint64_t window_frames = 0;  // late frames since the last disable request
 };
 
-// How the receive queues answer a disable request (--rx-disable-latency).
+// How the queues answer a disable request (--rx-disable-latency,
+// --tx-disable-latency).
 struct RxDisableModel {
-  LatencyModel latency;  // fixed 0: QENA_STAT clears at once
-  uint64_t seed = 1;     // for the random latency forms
+  LatencyModel latency;     // fixed 0: QENA_STAT clears at once
+  LatencyModel tx_latency;  // the same for transmit queues; 0 by default
+  uint64_t seed = 1;        // for the random latency forms
   // QENA_REQ 0 -> 1 inside the window cancels the disable: the queue goes on
   // with the context it has, as hardware that never went idle would.
   bool enable_cancels_disable = true;
@@ -105,10 +119,8 @@ class LanQueues {
   void set_clock(std::function<uint64_t()> now) { now_ = std::move(now); }
   // Ends disable windows whose deadline passed (called from the event loop).
   void poll();
-  // Called for every frame delivered inside a disable window (queue, guest
-  // address of its first buffer, ns since the disable request).
-  using LateFrameObserver = std::function<void(uint32_t queue, uint64_t ns_since_request)>;
-  void set_late_frame_observer(LateFrameObserver observer) { late_observer_ = std::move(observer); }
+  // Where disable requests, window ends and late frames are reported.
+  void set_race_monitor(RaceMonitor* monitor) { monitor_ = monitor; }
   // Receive descriptors each queue prefetches (--rx-desc-cache).
   void set_rx_descriptor_cache(uint32_t depth) { rx_cache_depth_ = depth; }
 
@@ -128,7 +140,8 @@ class LanQueues {
   void run_tx(uint32_t q);
   void fail_tx(uint32_t q, const char* why);
   void fail_rx(uint32_t q, const char* why);
-  void finish_rx_disable(uint32_t q);
+  void finish_rx_disable(uint32_t q, bool forced);
+  void finish_tx_disable(uint32_t q, bool forced);
 
   RegisterFile& regs_;
   GuestMemory& memory_;
@@ -143,7 +156,7 @@ class LanQueues {
   RxDisableModel disable_model_;
   std::mt19937_64 rng_{1};
   std::function<uint64_t()> now_;
-  LateFrameObserver late_observer_;
+  RaceMonitor* monitor_ = nullptr;
   std::vector<uint8_t> frame_;  // reused across frames
   TxOffload offload_;
 };

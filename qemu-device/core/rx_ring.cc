@@ -94,6 +94,10 @@ RxResult RxRing::deliver(GuestMemory& memory, std::span<const uint8_t> frame, co
     // qword1 (with the length the driver polls on) is stored last, after
     // qword0 and, for 32-byte descriptors, the extended qwords.
     const uint64_t slot_addr = ctx_.base + uint64_t{slot.index} * size;
+    if (i == 0) {
+      last_buffer_gpa_ = slot.pkt_addr;
+      last_descriptor_gpa_ = slot_addr;
+    }
     const uint64_t qw0 = rx_writeback_qword0(info);
     const uint64_t qw1 = rx_writeback_qword1(info, static_cast<uint32_t>(chunk), eof);
     const uint64_t ext[2] = {0, 0};

@@ -59,6 +59,10 @@ class RxRing {
   // Descriptors the queue can still fill: cached plus posted beyond the cache.
   uint32_t usable() const { return static_cast<uint32_t>(cache_.size()) + posted(); }
   uint32_t next_fetch() const { return next_fetch_; }
+  // Where the last delivered frame went: its first buffer and its first
+  // descriptor's write-back (the race monitor traces late writes by these).
+  uint64_t last_buffer_gpa() const { return last_buffer_gpa_; }
+  uint64_t last_descriptor_gpa() const { return last_descriptor_gpa_; }
   const RxQueueContext& context() const { return ctx_; }
 
  private:
@@ -69,6 +73,8 @@ class RxRing {
   uint32_t tail_ = 0;
   uint32_t next_fetch_ = 0;  // first ring slot not yet fetched
   std::deque<RxDescriptorSlot> cache_;
+  uint64_t last_buffer_gpa_ = 0;
+  uint64_t last_descriptor_gpa_ = 0;
 };
 
 // The write-back qword1 for one descriptor (exposed for tests and for the

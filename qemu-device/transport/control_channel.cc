@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -13,6 +14,7 @@
 #include "device.h"
 #include "flood_source.h"
 #include "log.h"
+#include "race_timeline.h"
 
 namespace x710 {
 
@@ -59,6 +61,7 @@ json stats_of(Device& device, FloodSource* flood) {
                         {"rx_no_descriptor", port.no_descriptor},
                         {"rx_queue_disabled", port.queue_disabled},
                         {"rx_oversize", port.oversize}}},
+              {"race", race_counters_json(device.race_monitor().counters())},
               {"queues", queues}};
   if (flood) {
     out["flood"] = {{"offered", flood->stats().offered},
@@ -67,6 +70,28 @@ json stats_of(Device& device, FloodSource* flood) {
                     {"next_sequence", flood->generator().sequence()}};
   }
   return out;
+}
+
+// The race monitor's counters and its events from "since" on (at most "max",
+// 1000 by default): a client polls with since = the last "next" it got.
+json race_of(Device& device, const json& req) {
+  uint64_t since = 0;
+  uint64_t max = 1000;
+  if (req.contains("since")) {
+    if (!req["since"].is_number_unsigned()) return error("\"since\" must be a non-negative integer");
+    since = req["since"].get<uint64_t>();
+  }
+  if (req.contains("max")) {
+    if (!req["max"].is_number_unsigned()) return error("\"max\" must be a non-negative integer");
+    max = std::min<uint64_t>(req["max"].get<uint64_t>(), RaceMonitor::kKeep);
+  }
+  const RaceMonitor& monitor = device.race_monitor();
+  json events = json::array();
+  for (const RaceEvent& e : monitor.since(since, max)) events.push_back(race_event_json(e));
+  return {{"ok", true},
+          {"counters", race_counters_json(monitor.counters())},
+          {"next", events.empty() ? std::max(since, monitor.next_index()) : events.back()["i"].get<uint64_t>() + 1},
+          {"events", events}};
 }
 
 }  // namespace
@@ -110,8 +135,10 @@ std::string ControlChannel::handle(const std::string& request) {
         device_.set_link(req["up"].get<bool>());
         reply = {{"ok", true}, {"link_up", device_.firmware().link.up}};
       }
+    } else if (op == "race") {
+      reply = race_of(device_, req);
     } else {
-      reply = error("unknown op \"" + op + "\" (stats, flood, link)");
+      reply = error("unknown op \"" + op + "\" (stats, flood, link, race)");
     }
   }
   return reply.dump();

@@ -15,6 +15,7 @@
 #include "dma_memory.h"
 #include "flood_source.h"
 #include "log.h"
+#include "race_timeline.h"
 #include "pcap_writer.h"
 #include "slirp_backend.h"
 #include "vfio_user_server.h"
@@ -34,6 +35,7 @@ bool parse_mac(const std::string& text, std::array<uint8_t, 6>& mac) {
 
 int main(int argc, char** argv) {
   CLI::App app{"x710-device: an emulated Intel X710 (8086:1572) served to QEMU over vfio-user"};
+  app.set_version_flag("--version", "x710-device " X710_VERSION);
   std::string socket_path;
   std::string mac_text = "02:00:71:00:00:01";
   std::string level_text = "info";
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
   std::string pcap_path;
   std::vector<std::string> hostfwd;
   std::string rx_disable_latency = "0";
+  std::string tx_disable_latency = "0";
+  std::string timeline_path;
   bool keep_disable_on_enable = false;
   uint64_t disable_seed = 1;
   bool no_slirp = false;
@@ -66,7 +70,14 @@ int main(int argc, char** argv) {
                  "this long (the race: the driver frees its buffers after ~50 ms): 0, 50ms, 1s, "
                  "uniform:100ms:1s, normal:500ms:100ms, exp:300ms, load:1ms:5ms (+5 ms per 1000 frames/s)")
       ->capture_default_str();
-  app.add_option("--rx-disable-seed", disable_seed, "seed for the random latency forms")->capture_default_str();
+  app.add_option("--tx-disable-latency", tx_disable_latency,
+                 "the same for transmit queues (QTX_ENA): the queue keeps sending what its ring offers")
+      ->capture_default_str();
+  app.add_option("--disable-seed,--rx-disable-seed", disable_seed, "seed for the random latency forms")
+      ->capture_default_str();
+  app.add_option("--timeline", timeline_path,
+                 "write the race monitor's events (disable requests, cancelled disables, queue stops, every "
+                 "frame written after a disable request) to this file as JSON lines");
   app.add_flag("--rx-enable-keeps-disable", keep_disable_on_enable,
                "an enable request inside the disable window does not cancel it (default: it does, and the "
                "queue goes on with its old context)");
@@ -88,14 +99,23 @@ int main(int argc, char** argv) {
     return 2;
   }
   x710::Log::set_level(level);
-  std::FILE* log = nullptr;
+  // Closed last, after the objects below: their destructors still log
+  // (libvfio-user's context teardown does), and a closed FILE* is freed memory.
+  struct LogFile {
+    std::FILE* file = nullptr;
+    ~LogFile() {
+      if (file == nullptr) return;
+      x710::Log::set_sink(nullptr);
+      std::fclose(file);
+    }
+  } log;
   if (!log_file.empty()) {
-    log = std::fopen(log_file.c_str(), "a");
-    if (!log) {
+    log.file = std::fopen(log_file.c_str(), "a");
+    if (!log.file) {
       std::perror(("x710-device: --log-file " + log_file).c_str());
       return 2;
     }
-    x710::Log::set_sink(log);
+    x710::Log::set_sink(log.file);
   }
 
   x710::DeviceConfig config;
@@ -108,6 +128,10 @@ int main(int argc, char** argv) {
   config.rx_descriptor_cache = rx_desc_cache;
   if (std::string why; !x710::LatencyModel::parse(rx_disable_latency, config.rx_disable.latency, why)) {
     std::fprintf(stderr, "x710-device: --rx-disable-latency: %s\n", why.c_str());
+    return 2;
+  }
+  if (std::string why; !x710::LatencyModel::parse(tx_disable_latency, config.rx_disable.tx_latency, why)) {
+    std::fprintf(stderr, "x710-device: --tx-disable-latency: %s\n", why.c_str());
     return 2;
   }
   config.rx_disable.seed = disable_seed;
@@ -123,6 +147,14 @@ int main(int argc, char** argv) {
   x710::DmaMemory memory;
   x710::VfuMsix msix;
   x710::Device device(config, memory, msix);
+  x710::TimelineFile timeline;
+  if (!timeline_path.empty()) {
+    if (std::string why; !timeline.open(timeline_path, why)) {
+      std::fprintf(stderr, "x710-device: --timeline %s: %s\n", timeline_path.c_str(), why.c_str());
+      return 2;
+    }
+    device.race_monitor().set_sink([&timeline](const x710::RaceEvent& e) { timeline.write(e); });
+  }
   x710::PcapWriter pcap;
   if (!pcap_path.empty()) {
     std::string why;
@@ -154,11 +186,10 @@ int main(int argc, char** argv) {
     server.add_tick([&flood_source](uint64_t now) { flood_source->tick(now); });
   }
   server.add_tick([&device](uint64_t) { device.poll(); });
+  if (timeline.is_open()) server.add_tick([&timeline](uint64_t now) { timeline.flush_if_due(now); });
   if (!no_slirp) server.add_tick([&slirp](uint64_t) { slirp.poll(); });
   x710::ControlChannel control(device, flood_source ? &*flood_source : nullptr);
   if (!control_path.empty() && !control.start(control_path)) return 1;
   if (!server.start()) return 1;
-  const int status = server.run();
-  if (log) std::fclose(log);
-  return status;
+  return server.run();
 }

@@ -24,11 +24,6 @@ namespace {
 constexpr size_t kConsoleTailLines = 40;
 constexpr std::chrono::seconds kKvmProbeTimeout{30};
 
-// The user stopped the launcher while the KVM probe ran: no verdict, end the run.
-struct StopRequested {
-  Outcome outcome;
-};
-
 std::vector<std::string> device_argv_for(const BootPlan& plan, const RunPaths& paths) {
   return plan.device ? device_argv(*plan.device, paths) : std::vector<std::string>{};
 }
@@ -102,6 +97,11 @@ void report(const Outcome& outcome, RunDir& dir, const BootOptions& options,
 
 }  // namespace
 
+Accel resolve_accel(const std::string& requested, const BootPlan& plan, SignalEvents& signals,
+                    Reporter& reporter) {
+  return choose_accel(requested, plan.qemu.qemu, [&] { return probe_kvm(plan, signals, reporter); }, reporter);
+}
+
 int run_boot(const BootOptions& options) {
   Reporter reporter(options.verbose);
   try {
@@ -109,8 +109,7 @@ int run_boot(const BootOptions& options) {
     if (options.dry_run) return dry_run(options, std::move(plan));
 
     SignalEvents signals;
-    plan.qemu.accel = choose_accel(options.accel, plan.qemu.qemu,
-                                   [&] { return probe_kvm(plan, signals, reporter); }, reporter);
+    plan.qemu.accel = resolve_accel(options.accel, plan, signals, reporter);
     reporter.progress("accelerator: " + std::string(accel_name(plan.qemu.accel)));
 
     RunDir dir(options.out_dir);

@@ -119,7 +119,9 @@ class BootSession {
     if (device_.started() && !device_gone_at_) watch(device_.pidfd(), Source::device);
     watch(signals_.fd(), Source::signal);
 
-    const int n = ::poll(fds.data(), fds.size(), millis_until(next_deadline()));
+    int wait = millis_until(next_deadline());
+    if (config_.observer) wait = std::min<int>(wait, static_cast<int>(config_.observer->tick().count()));
+    const int n = ::poll(fds.data(), fds.size(), wait);
     if (n < 0) {
       if (errno == EINTR) return;
       throw InfraError(std::string("poll: ") + strerror(errno));
@@ -135,6 +137,9 @@ class BootSession {
         case Source::device: on_device_exit(); break;
         case Source::signal: finish(outcome_for_signal(signals_.take())); break;
       }
+    }
+    if (config_.observer && !result_) {
+      if (auto outcome = config_.observer->check()) finish(std::move(*outcome));
     }
   }
 
@@ -193,6 +198,7 @@ class BootSession {
     if (bytes.empty()) return;
     console_seen_ = true;
     if (reporter_.verbose() && !config_.quiet) reporter_.raw(bytes);
+    if (config_.observer) config_.observer->on_console(bytes);
     watch_.feed(bytes);
     if (watch_.panicked()) {
       const auto now = Clock::now();
@@ -266,6 +272,7 @@ class BootSession {
     if (result_) return;
     switch (event.kind) {
       case ControlEvent::Kind::output:
+        if (config_.observer) config_.observer->on_guest_output(event.text);
         if (!config_.quiet && !write_all(STDOUT_FILENO, event.text)) {
           finish(Outcome::failed(Outcome::Kind::output_closed, ""));
         }
@@ -290,6 +297,12 @@ class BootSession {
     if (watch_.panicked()) {  // it panicked and came back up: report the panic
       finish(panic_outcome());
       return;
+    }
+    if (config_.observer) {
+      if (auto outcome = config_.observer->on_hello(dialog_.boot_index() + 1)) {
+        finish(std::move(*outcome));
+        return;
+      }
     }
     const auto answer = dialog_.on_hello();
     if (!answer.error.empty()) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "outcome.h"
@@ -20,6 +21,23 @@
 #include "signals.h"
 
 namespace x710 {
+
+// What a caller (the scenario runner) watches while a session runs. Every
+// hook may end the session by returning an Outcome.
+class SessionObserver {
+ public:
+  virtual ~SessionObserver() = default;
+  virtual void on_console(std::string_view bytes) { (void)bytes; }
+  virtual void on_guest_output(std::string_view text) { (void)text; }
+  // The guest's init said HELLO and is about to get boot number `boot` (from 1).
+  virtual std::optional<Outcome> on_hello(int boot) {
+    (void)boot;
+    return std::nullopt;
+  }
+  // After every wake-up, and at least every tick().
+  virtual std::optional<Outcome> check() { return std::nullopt; }
+  virtual std::chrono::milliseconds tick() const { return std::chrono::milliseconds(500); }
+};
 
 struct SessionConfig {
   explicit SessionConfig(RunPaths p) : paths(std::move(p)) {}
@@ -32,8 +50,9 @@ struct SessionConfig {
   std::chrono::milliseconds timeout{300'000};
   // How long x710-device may take to create its socket.
   std::chrono::milliseconds device_start_timeout{10'000};
-  // Nothing on stdout and no guest INFO lines (the KVM probe).
+  // Nothing on stdout and no guest INFO lines (the KVM probe, ./x710 run).
   bool quiet = false;
+  SessionObserver* observer = nullptr;
 };
 
 // Never throws: host-side failures come back as Outcome::Kind::infrastructure.

@@ -10,6 +10,7 @@
 #include "boot_command.h"
 #include "command.h"
 #include "ctl_command.h"
+#include "run_command.h"
 #include "test_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
                "x710-cli"};
   app.require_subcommand(1);
   const std::vector<x710::Command> commands = {
+      x710::add_reproduce_command(app),
+      x710::add_run_command(app),
       x710::add_boot_command(app),
       x710::add_test_command(app),
       x710::add_ctl_command(app),

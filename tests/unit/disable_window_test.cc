@@ -68,8 +68,10 @@ TEST_F(WindowFixture, WithoutLatencyTheQueueStopsAtOnce) {
 
 TEST_F(WindowFixture, FramesKeepLandingUntilTheLatencyHasPassed) {
   make(with_latency(200 * kMs));
-  std::vector<std::pair<uint32_t, uint64_t>> late;
-  dev->lan().set_late_frame_observer([&](uint32_t q, uint64_t since) { late.emplace_back(q, since); });
+  std::vector<RaceEvent> late;
+  dev->race_monitor().set_sink([&](const RaceEvent& e) {
+    if (e.kind == RaceEvent::Kind::late_frame) late.push_back(e);
+  });
   open_queue(kRing);
   ASSERT_EQ(frame(1), RxResult::delivered);
   // i40e_control_rx_q(false), then i40e_pf_rxq_wait polls STAT for ~0.2 ms.
@@ -84,7 +86,10 @@ TEST_F(WindowFixture, FramesKeepLandingUntilTheLatencyHasPassed) {
   EXPECT_EQ(mem.get<uint8_t>(kBuffers + 1 * 2048), 0xAB) << "written into the second buffer, now freed";
   EXPECT_EQ(dev->lan().rx(0).late_frames, 1u);
   ASSERT_EQ(late.size(), 1u);
-  EXPECT_EQ(late[0].second, 61 * kMs);
+  EXPECT_EQ(late[0].queue, 0u);
+  EXPECT_EQ(late[0].since_request_ns, 61 * kMs);
+  EXPECT_EQ(late[0].buffer_gpa, kBuffers + 1 * 2048);
+  EXPECT_EQ(late[0].descriptor_gpa, kRing + 1 * 16);
   // At the deadline the queue stops for good.
   now += 140 * kMs;
   dev->poll();
@@ -133,6 +138,84 @@ TEST_F(WindowFixture, EnableInsideTheWindowCancelsAndKeepsTheOldContext) {
   now += 2000 * kMs;
   dev->poll();
   EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT) << "no longer disabling";
+}
+
+TEST_F(WindowFixture, AfterACancelTheOldRingKeepsReceivingAndEveryFrameIsLate) {
+  // ifconfig down; ifconfig up under flood: the queue goes on with the ring
+  // the driver freed at close, so its frames are late DMA until it stops.
+  make(with_latency(1000 * kMs));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  now += 80 * kMs;
+  test::write_rx_context(mem, kHmc, 0, {.ring = kOtherRing, .qlen = kQlen});
+  wr(reg::QRX_ENA, reg::QENA_REQ);
+  now += 5000 * kMs;
+  dev->poll();
+  ASSERT_EQ(frame(7), RxResult::delivered);
+  EXPECT_EQ(mem.get<uint8_t>(kBuffers), 7) << "the old ring's first buffer";
+  EXPECT_EQ(dev->lan().rx(0).late_frames, 1u);
+  const RaceCounters& c = dev->race_monitor().counters();
+  EXPECT_EQ(c.disable_requests, 1u);
+  EXPECT_EQ(c.disables_cancelled, 1u);
+  EXPECT_EQ(c.late_frames, 1u);
+  EXPECT_EQ(c.max_window_ns, 5080 * kMs);
+  // The next real disable (without latency now) ends it, and it is reported.
+  wr(reg::QRX_ENA, reg::QENA_FAST_QDIS);
+  EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
+  EXPECT_EQ(dev->race_monitor().counters().windows_ended, 1u);
+}
+
+TEST_F(WindowFixture, TheMonitorListsRequestCancelAndStopInOrder) {
+  make(with_latency(300 * kMs));
+  std::vector<RaceEvent> events;
+  dev->race_monitor().set_sink([&](const RaceEvent& e) { events.push_back(e); });
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  now += 100 * kMs;
+  ASSERT_EQ(frame(1), RxResult::delivered);
+  now += 300 * kMs;
+  dev->poll();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, RaceEvent::Kind::disable_request);
+  EXPECT_EQ(events[0].latency_ns, 300 * kMs);
+  EXPECT_EQ(events[0].descriptors, kQlen - 1u);
+  EXPECT_EQ(events[1].kind, RaceEvent::Kind::late_frame);
+  EXPECT_FALSE(events[1].flood) << "a frame of 0x01 bytes has no flood signature";
+  EXPECT_EQ(events[2].kind, RaceEvent::Kind::queue_stopped);
+  EXPECT_EQ(events[2].frames, 1u);
+  EXPECT_EQ(events[2].since_request_ns, 400 * kMs);
+  EXPECT_FALSE(events[2].forced);
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].index, i);
+  EXPECT_EQ(dev->race_monitor().since(1, 10).size(), 2u);
+}
+
+TEST_F(WindowFixture, TheMonitorStopsListingLateFramesAtItsLimit) {
+  make(with_latency(1000 * kMs));
+  dev->race_monitor().set_late_frame_limit(3);
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  now += 990 * kMs;  // late in the window: the pace allows nearly every held buffer
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(frame(2), RxResult::delivered);
+  const RaceCounters& c = dev->race_monitor().counters();
+  EXPECT_EQ(c.late_frames, 10u);
+  EXPECT_EQ(c.late_frames_unlisted, 7u);
+}
+
+TEST_F(WindowFixture, TransmitLatencyKeepsQtxStatSetUntilTheDeadline) {
+  DeviceConfig c;
+  c.rx_disable.tx_latency.a_ns = 200 * kMs;
+  make(c);
+  test::write_tx_context(mem, kHmc, 0, {.ring = kOtherRing, .qlen = kQlen});
+  wr(reg::QTX_ENA, reg::QENA_REQ);
+  ASSERT_TRUE(rd(reg::QTX_ENA) & reg::QENA_STAT);
+  wr(reg::QTX_ENA, 0);
+  EXPECT_TRUE(rd(reg::QTX_ENA) & reg::QENA_STAT);
+  now += 199 * kMs;
+  dev->poll();
+  EXPECT_TRUE(rd(reg::QTX_ENA) & reg::QENA_STAT);
+  now += 2 * kMs;
+  dev->poll();
+  EXPECT_EQ(rd(reg::QTX_ENA) & reg::QENA_STAT, 0u);
 }
 
 TEST_F(WindowFixture, WithoutCancelTheReEnableStartsFresh) {

@@ -45,4 +45,21 @@ inline void write_rx_context(GuestMemory& mem, uint64_t hmc, uint32_t queue, con
   mem.write(hmc + kRxContextBase512 * 512 + uint64_t{queue} * 32, ctx, sizeof ctx);
 }
 
+struct TxContextFields {
+  uint64_t ring = 0;  // 128-byte aligned
+  uint16_t qlen = 64;
+};
+
+// i40e_configure_tx_ring: new context, base, qlen, head write-back right
+// after the ring (TX contexts are 128 bytes at FPM 0).
+inline void write_tx_context(GuestMemory& mem, uint64_t hmc, uint32_t queue, const TxContextFields& f) {
+  uint8_t ctx[128] = {};
+  pack_bits(ctx, 30, 1, 1);
+  pack_bits(ctx, 32, 57, f.ring / 128);
+  pack_bits(ctx, 160, 1, 1);
+  pack_bits(ctx, 161, 13, f.qlen);
+  pack_bits(ctx, 192, 64, f.ring + uint64_t{f.qlen} * 16);
+  mem.write(hmc + uint64_t{queue} * 128, ctx, sizeof ctx);
+}
+
 }  // namespace x710::test
