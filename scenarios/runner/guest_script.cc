@@ -40,6 +40,9 @@ std::string step_call(const GuestStep& s) {
 
 std::string guest_script(const Scenario& scenario) {
   std::ostringstream out;
+  // A --initrd of the user's own, or one from an older build.sh, lacks it.
+  out << "[ -r /usr/lib/x710/steps.sh ] || { echo 'x710-step 1 failed: this initramfs has no "
+         "/usr/lib/x710/steps.sh (see guest-images/README.md)'; exit 3; }\n";
   out << ". /usr/lib/x710/steps.sh\n";
   out << "x710_steps_begin " << scenario.steps.size() << " " << scenario.boots << "\n";
   for (const GuestStep& step : scenario.steps) out << step_call(step) << "\n";

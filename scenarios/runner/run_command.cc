@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -38,6 +39,12 @@ struct RunOptions {
   std::string out_dir;
   std::string accel = "auto";
   bool verbose = false;
+  uint32_t repeat = 1;
+};
+
+struct OnceResult {
+  int exit_code = 2;
+  std::optional<nlohmann::json> report;  // none when the run never started
 };
 
 // First line of `PROGRAM --version`, for report.json.
@@ -102,7 +109,7 @@ Verdict judge(const Outcome& outcome, const RunWatch& watch, std::string& messag
   }
 }
 
-int run_scenario(const RunOptions& o) {
+OnceResult run_once(const RunOptions& o) {
   Reporter reporter(o.verbose);
   Scenario scenario;
   std::vector<std::string> overrides = o.sets;
@@ -113,7 +120,7 @@ int run_scenario(const RunOptions& o) {
     scenario = load_scenario(find_scenario_file(o.scenario, root), overrides);
   } catch (const ScenarioError& e) {
     reporter.say(std::string("error: ") + e.what());
-    return run_exit::error;
+    return {run_exit::error, std::nullopt};
   }
 
   RunResult result;
@@ -123,7 +130,7 @@ int run_scenario(const RunOptions& o) {
     command = guest_script(scenario);
   } catch (const std::invalid_argument& e) {
     reporter.say(std::string("error: ") + e.what());
-    return run_exit::error;
+    return {run_exit::error, std::nullopt};
   }
 
   BootOptions boot;
@@ -179,14 +186,112 @@ int run_scenario(const RunOptions& o) {
     const nlohmann::json report = run_report(scenario, watch, result, timeline);
     std::ofstream(config.paths.file("report.json")) << report.dump(2) << "\n";
     reporter.raw(run_summary(report));
-    return result.exit_code;
+    return {result.exit_code, report};
   } catch (const StopRequested& stop) {
     reporter.say(stop.outcome.message);
-    return run_exit::error;
+    return {run_exit::error, std::nullopt};
   } catch (const InfraError& e) {
+    reporter.say(std::string("error: ") + e.what());
+    return {run_exit::error, std::nullopt};
+  }
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+// --repeat N: the same scenario N times (seed, seed+1, ...), one directory
+// each under the output directory, then a table and summary.json.
+int run_repeated(const RunOptions& o) {
+  Reporter reporter(o.verbose);
+  Scenario scenario;
+  try {
+    const std::string root = env::get("X710_ROOT").value_or(".");
+    scenario = load_scenario(find_scenario_file(o.scenario, root), o.sets);
+  } catch (const ScenarioError& e) {
     reporter.say(std::string("error: ") + e.what());
     return run_exit::error;
   }
+  const std::string base = o.out_dir.empty() ? default_out_dir(scenario.name + "-x" + std::to_string(o.repeat))
+                                             : o.out_dir;
+  ::mkdir(base.c_str(), 0755);
+  const uint64_t first_seed = o.seed.value_or(scenario.device.disable_seed);
+  nlohmann::json runs = nlohmann::json::array();
+  std::vector<double> crash_times;
+  int as_expected = 0, reproduced = 0, errors = 0;
+  std::string table = "  run  verdict      boots  first crash  title\n";
+  for (uint32_t i = 1; i <= o.repeat; ++i) {
+    RunOptions one = o;
+    one.repeat = 1;
+    one.seed = first_seed + i - 1;
+    char name[16];
+    std::snprintf(name, sizeof name, "run-%02u", i);
+    one.out_dir = base + "/" + name;
+    reporter.say("=== run " + std::to_string(i) + " of " + std::to_string(o.repeat) + " (seed " +
+                 std::to_string(*one.seed) + ")");
+    const OnceResult r = run_once(one);
+    if (r.exit_code == run_exit::as_expected) ++as_expected;
+    if (r.exit_code == run_exit::error) ++errors;
+    nlohmann::json row = {{"run", i}, {"dir", one.out_dir}, {"exit_code", r.exit_code}};
+    std::string verdict = "error", title, at = "-", boots = "-";
+    if (r.report) {
+      const nlohmann::json& rep = *r.report;
+      verdict = rep["verdict"];
+      boots = std::to_string(rep["boots"].get<int>());
+      row["verdict"] = verdict;
+      row["boots"] = rep["boots"];
+      row["time_to_first_crash_s"] = rep["time_to_first_crash_s"];
+      if (!rep["crashes"].empty()) {
+        title = rep["crashes"][0]["title"];
+        row["title"] = title;
+      }
+      if (rep["time_to_first_crash_s"].is_number()) {
+        crash_times.push_back(rep["time_to_first_crash_s"].get<double>());
+        at = fixed1(crash_times.back()) + " s";
+      }
+      if (verdict == "reproduced") ++reproduced;
+    }
+    runs.push_back(row);
+    char line[512];
+    std::snprintf(line, sizeof line, "  %3u  %-11s  %5s  %11s  %s\n", i, verdict.c_str(), boots.c_str(), at.c_str(),
+                  title.c_str());
+    table += line;
+  }
+  std::string summary = "reproduced in " + std::to_string(reproduced) + " of " + std::to_string(o.repeat) +
+                        " runs; as expected (" + verdict_name(scenario.expect) + ") in " +
+                        std::to_string(as_expected);
+  if (!crash_times.empty()) {
+    summary += "; time to first crash: median " + fixed1(median(crash_times)) + " s (min " +
+               fixed1(*std::min_element(crash_times.begin(), crash_times.end())) + ", max " +
+               fixed1(*std::max_element(crash_times.begin(), crash_times.end())) + ")";
+  }
+  reporter.raw("\n" + table + "\n  " + summary + "\n  details: " + base + "/summary.json\n");
+  nlohmann::json out = {{"scenario", scenario.name},
+                        {"expected", verdict_name(scenario.expect)},
+                        {"runs", runs},
+                        {"reproduced", reproduced},
+                        {"as_expected", as_expected},
+                        {"errors", errors},
+                        {"median_time_to_first_crash_s", crash_times.empty() ? nlohmann::json(nullptr)
+                                                                            : nlohmann::json(median(crash_times))},
+                        {"summary", summary}};
+  std::ofstream(base + "/summary.json") << out.dump(2) << "\n";
+  if (errors > 0) return run_exit::error;
+  return as_expected == static_cast<int>(o.repeat) ? run_exit::as_expected : run_exit::not_as_expected;
+}
+
+int run_scenario(const RunOptions& o) {
+  if (o.repeat > 1) return run_repeated(o);
+  return run_once(o).exit_code;
 }
 
 void add_common_options(CLI::App& app, RunOptions& o) {
@@ -204,13 +309,17 @@ void add_common_options(CLI::App& app, RunOptions& o) {
   app.add_option("--accel", o.accel, "auto: KVM if it boots guests here, else TCG")
       ->check(CLI::IsMember({"auto", "tcg", "kvm"}))
       ->capture_default_str();
+  app.add_option("--repeat", o.repeat, "Run it N times (seeds SEED, SEED+1, ...) and print a table")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
   app.add_flag("-v,--verbose", o.verbose, "Launcher progress details");
 }
 
 const char* kRunFooter =
     "Verdicts: reproduced (a crash or corruption report on the console), clean (every boot\n"
     "ran its steps), hang (no console output within the scenario's hang_timeout), error.\n"
-    "Exit status: 0 the verdict is the scenario's `expect`, 1 it is not, 2 error.\n"
+    "Exit status: 0 the verdict is the scenario's `expect`, 1 it is not, 2 error; with\n"
+    "--repeat: 0 when every run met the expectation, 1 when one did not, 2 on an error.\n"
     "The output directory holds report.json, console.log, guest.log, device.log and\n"
     "timeline.jsonl (the device's race monitor). Scenarios: scenarios/*.toml.";
 

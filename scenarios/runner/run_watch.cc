@@ -97,9 +97,11 @@ void RunWatch::on_output_line(const std::string& line) {
       break;
     case StepLine::Kind::reboot:
       reboot_requested_ = true;
+      poll_device();
       break;
     case StepLine::Kind::done:
       done_ = true;
+      poll_device();
       break;
     case StepLine::Kind::failed:
       failed_ = s.text;
@@ -142,11 +144,13 @@ std::optional<Outcome> RunWatch::check() {
     next_progress_ = now + kProgressEvery;
   }
   if (crash_ && crash_stop_at_ && (detector_.first_report_complete() || now >= *crash_stop_at_)) {
+    poll_device();  // the last figures, while the device still runs
     return Outcome::failed(Outcome::Kind::guest_died, "the guest crashed: " + crash_->report.title);
   }
   const auto silent = std::chrono::duration<double>(now - last_activity_).count();
   if (!crash_ && silent >= scenario_.hang_timeout_s) {
     hung_ = true;
+    poll_device();
     return Outcome::failed(Outcome::Kind::timeout, "no console or guest output for " +
                                                        fixed(scenario_.hang_timeout_s, 0) + " s during boot " +
                                                        std::to_string(boot_) + (step_.empty() ? "" : ", step " + step_));
