@@ -81,6 +81,7 @@ json run_report(const Scenario& scenario, const RunWatch& watch, const RunResult
       {"time_to_first_crash_s", watch.crash() ? json(std::round(watch.crash()->at_s * 10) / 10) : json(nullptr)},
       {"crashes", crashes},
       {"device", device},
+      {"hang_vcpus", watch.hang_registers().empty() ? json(nullptr) : json(watch.hang_registers())},
       {"guest", {{"disable_timeouts", watch.disable_timeouts()},
                  {"failed_step", watch.failed_step().empty() ? json(nullptr) : json(watch.failed_step())}}},
       {"versions", {{"qemu", result.qemu_version},

@@ -7,6 +7,7 @@
 #include "device_client.h"
 #include "fd_io.h"
 #include "guest_script.h"
+#include "qmp_client.h"
 
 namespace x710 {
 
@@ -63,8 +64,16 @@ void RunWatch::on_console(std::string_view bytes) {
 
 void RunWatch::note_crashes() {
   const auto& found = detector_.crashes();
-  while (crashes_.size() < found.size()) {
-    SeenCrash seen{found[crashes_.size()], std::max(boot_, 1), elapsed_s()};
+  // A report is listed as soon as its title is known; its excerpt grows
+  // until its end, so the copies are refreshed on every call.
+  size_t from_console = 0;
+  for (SeenCrash& seen : crashes_) {
+    if (seen.report.kind == "reset") continue;
+    if (from_console < found.size()) seen.report = found[from_console];
+    ++from_console;
+  }
+  while (from_console < found.size()) {
+    SeenCrash seen{found[from_console++], std::max(boot_, 1), elapsed_s()};
     crashes_.push_back(seen);
     if (!crash_) {
       crash_ = seen;
@@ -73,6 +82,7 @@ void RunWatch::note_crashes() {
                     seen.report.title);
     }
   }
+  if (crash_ && !crashes_.empty() && crash_->report.kind != "reset") crash_->report = crashes_.front().report;
 }
 
 void RunWatch::on_guest_output(std::string_view text) {
@@ -151,11 +161,25 @@ std::optional<Outcome> RunWatch::check() {
   if (!crash_ && silent >= scenario_.hang_timeout_s) {
     hung_ = true;
     poll_device();
+    capture_hang_state();
     return Outcome::failed(Outcome::Kind::timeout, "no console or guest output for " +
                                                        fixed(scenario_.hang_timeout_s, 0) + " s during boot " +
                                                        std::to_string(boot_) + (step_.empty() ? "" : ", step " + step_));
   }
   return std::nullopt;
+}
+
+// A silent guest is often a kernel spinning in a fault loop on memory the
+// late writes damaged (seen here: RIP in the page fault path, RSP on an
+// exception stack, CR2 a direct-map address): QEMU still knows where each vCPU
+// is. The full dump goes to hang-registers.txt, a line per vCPU to report.json.
+void RunWatch::capture_hang_state() {
+  const auto text = qmp_human_command(paths_.qmp_socket(), "info registers -a");
+  if (!text) return;
+  UniqueFd file(::open(paths_.file("hang-registers.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (file) write_all(file.get(), *text);
+  hang_registers_ = summarize_registers(*text);
+  reporter_.say("guest silent; its vCPUs:\n" + hang_registers_);
 }
 
 void RunWatch::poll_device() {
@@ -184,7 +208,8 @@ void RunWatch::poll_device() {
 }
 
 void RunWatch::print_progress() {
-  std::string line = "[" + fixed(elapsed_s(), 0) + " s] boot " + std::to_string(std::max(boot_, 1)) + "/" +
+  std::string line = "[" + fixed(elapsed_s(), 0) + " s] " +
+                     (boot_ == 0 ? std::string("booting") : "boot " + std::to_string(boot_)) + "/" +
                      std::to_string(scenario_.boots);
   if (!step_.empty()) line += "  step " + step_;
   if (tally_.seen) {

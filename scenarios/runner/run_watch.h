@@ -60,11 +60,14 @@ class RunWatch : public SessionObserver {
   const std::string& kernel_version() const { return kernel_version_; }
   size_t disable_timeouts() const { return detector_.disable_timeouts(); }
   const DeviceTally& device() const { return tally_; }
+  // Where the vCPUs were when the guest went silent (one line each), from QEMU.
+  const std::string& hang_registers() const { return hang_registers_; }
   double elapsed_s() const;
 
  private:
   void note_crashes();
   void poll_device();
+  void capture_hang_state();
   void print_progress();
   void on_output_line(const std::string& line);
 
@@ -89,6 +92,7 @@ class RunWatch : public SessionObserver {
   bool done_ = false;
   std::string failed_;
   std::string step_;  // "3/5 down_up 1 0"
+  std::string hang_registers_;
 
   DeviceTally tally_;
   uint64_t last_rx_raw_ = 0;

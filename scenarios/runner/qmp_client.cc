@@ -1,0 +1,98 @@
+#include "qmp_client.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "unique_fd.h"
+
+namespace x710 {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Reads one JSON reply that is not an asynchronous event.
+std::optional<nlohmann::json> read_reply(int fd, std::string& buffer, Clock::time_point deadline) {
+  for (;;) {
+    size_t nl;
+    while ((nl = buffer.find('\n')) != std::string::npos) {
+      const std::string line = buffer.substr(0, nl);
+      buffer.erase(0, nl + 1);
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object() || j.contains("event")) continue;
+      return j;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return std::nullopt;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return std::nullopt;
+    char buf[65536];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return std::nullopt;
+    buffer.append(buf, static_cast<size_t>(n));
+  }
+}
+
+bool send_json(int fd, const nlohmann::json& j) {
+  const std::string line = j.dump() + "\n";
+  return ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size());
+}
+
+}  // namespace
+
+std::optional<std::string> qmp_human_command(const std::string& socket_path, const std::string& command,
+                                             std::chrono::milliseconds timeout) {
+  sockaddr_un addr{};
+  if (socket_path.size() >= sizeof addr.sun_path) return std::nullopt;
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return std::nullopt;
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return std::nullopt;
+  const auto deadline = Clock::now() + timeout;
+  std::string buffer;
+  if (!read_reply(fd.get(), buffer, deadline)) return std::nullopt;  // the greeting
+  if (!send_json(fd.get(), {{"execute", "qmp_capabilities"}}) || !read_reply(fd.get(), buffer, deadline))
+    return std::nullopt;
+  if (!send_json(fd.get(), {{"execute", "human-monitor-command"}, {"arguments", {{"command-line", command}}}}))
+    return std::nullopt;
+  const auto reply = read_reply(fd.get(), buffer, deadline);
+  if (!reply || !reply->contains("return") || !(*reply)["return"].is_string()) return std::nullopt;
+  return (*reply)["return"].get<std::string>();
+}
+
+std::string summarize_registers(const std::string& text) {
+  // "CPU#0" starts each vCPU's block; RIP, CR2 and HLT/CPL come later in it.
+  static const std::regex rip(R"(RIP=([0-9a-f]+))"), cr2(R"(CR2=([0-9a-f]+))"), hlt(R"(HLT=(\d))"),
+      cpl(R"(CPL=(\d))");
+  std::istringstream in(text);
+  std::string line, out, cpu, fields;
+  auto flush = [&] {
+    if (!cpu.empty()) out += cpu + fields + "\n";
+    cpu.clear();
+    fields.clear();
+  };
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (line.rfind("CPU#", 0) == 0) {
+      flush();
+      cpu = line.substr(0, line.find_first_of(" \r"));
+      continue;
+    }
+    if (std::regex_search(line, m, rip)) fields += " RIP=" + m[1].str();
+    if (std::regex_search(line, m, cpl)) fields += " CPL=" + m[1].str();
+    if (std::regex_search(line, m, hlt)) fields += " HLT=" + m[1].str();
+    if (std::regex_search(line, m, cr2)) fields += " CR2=" + m[1].str();
+  }
+  flush();
+  return out;
+}
+
+}  // namespace x710
