@@ -33,7 +33,10 @@ GUEST_SRC=$(cd "$GUEST_SRC" && pwd)
 . "$GUEST_SRC/../setup/common.sh"
 
 # Modules the guest loads at boot (their dependencies are added automatically).
-GUEST_MODULES="i40e"
+# "optional:" marks a module that is staged only when the kernel has it as a
+# module: pvpanic-mmio makes a guest panic a QEMU event (QEMU exits at once,
+# -action panic=exit-failure) instead of a silent reboot.
+GUEST_MODULES="i40e optional:pvpanic_mmio"
 # The default guest's kernel: the newest package whose name matches this.
 KERNEL_PKG_PATTERN='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$'
 # Bump when the layout of the cached kernel tree changes.
@@ -113,7 +116,8 @@ unpack_module() {
 }
 
 # stage_modules SRC DEST REL NAME...
-# SRC is a lib/modules/REL directory. Copies NAME and every module it needs (from each
+# SRC is a lib/modules/REL directory. Copies NAME (skipped quietly when it is written
+# optional:NAME and SRC lacks it) and every module it needs (from each
 # module's own depends= field, recursively; modules.dep is not needed, Debian's package
 # ships none) into DEST (also a lib/modules/REL directory), decompressed, and writes
 #   DEST/modules.dep          for busybox modprobe
@@ -148,7 +152,12 @@ stage_modules() {
     order+=("$staged")
     done_mod[$name]=finished
   }
-  for n in "$@"; do visit "$(modname "$n")"; done
+  for n in "$@"; do
+    case "$n" in
+      optional:*) n=$(modname "${n#optional:}"); [ -n "${path_of[$n]:-}" ] && visit "$n" ;;
+      *) visit "$(modname "$n")" ;;
+    esac
+  done
 
   # modules.dep lists, for each module, all its dependencies, the ones to load last
   # first (modprobe loads them from the end of the line).
