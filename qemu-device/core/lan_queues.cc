@@ -250,6 +250,9 @@ RxResult LanQueues::receive(uint32_t q, std::span<const uint8_t> frame, const Rx
   if (q >= rx_.size()) return RxResult::no_descriptor;
   RxQueue& rx = rx_[q];
   ++rx.offered;
+  // The window ends at its deadline even when the event loop's poll() comes
+  // late (a busy host): a frame offered after it finds the queue stopped.
+  if (rx.draining && now_() >= rx.drain_deadline_ns) finish_rx_disable(q, /*forced=*/false);
   if (!rx.enabled || rx.failed) {
     ++rx.no_descriptor_drops;
     return RxResult::no_descriptor;

@@ -189,6 +189,19 @@ TEST_F(WindowFixture, TheMonitorListsRequestCancelAndStopInOrder) {
   EXPECT_EQ(dev->race_monitor().since(1, 10).size(), 2u);
 }
 
+TEST_F(WindowFixture, AFrameAfterTheDeadlineFindsTheQueueStoppedEvenBeforePoll) {
+  // The event loop may run its flood tick before the device's poll: the
+  // deadline, not the poll, ends the window.
+  make(with_latency(20 * kMs));
+  open_queue(kRing);
+  wr(reg::QRX_ENA, 0);
+  now += 45 * kMs;  // no poll() in between
+  EXPECT_EQ(frame(1), RxResult::no_descriptor);
+  EXPECT_EQ(dev->lan().rx(0).late_frames, 0u);
+  EXPECT_EQ(rd(reg::QRX_ENA) & reg::QENA_STAT, 0u);
+  EXPECT_EQ(dev->race_monitor().counters().windows_ended, 1u);
+}
+
 TEST_F(WindowFixture, TheMonitorStopsListingLateFramesAtItsLimit) {
   make(with_latency(1000 * kMs));
   dev->race_monitor().set_late_frame_limit(3);
