@@ -42,18 +42,13 @@ void ToeplitzTable::build(std::span<const uint8_t, kRssKeySize> key) {
   }
 }
 
-uint32_t ToeplitzTable::hash(std::span<const uint8_t> input) const {
-  const size_t n = input.size() < kMaxInput ? input.size() : kMaxInput;
-  uint32_t h = 0;
-  for (size_t i = 0; i < n; ++i) h ^= table_[i][input[i]];
-  return h;
-}
-
 Rss::Rss(const RegisterFile& regs) : regs_(regs), table_(std::make_unique<ToeplitzTable>()) {}
 
-size_t Rss::hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable::kMaxInput> buf) {
+namespace {
+// Rss::hash_input's body, kept inline-able so that in classify() each case's
+// constant length picks its unrolled ToeplitzTable::hash_fixed.
+inline size_t input_set(const ParsedPacket& pkt, uint8_t* out) {
   // Fixed-size copies per case: this runs for every received frame.
-  uint8_t* out = buf.data();
   switch (pkt.pctype) {
     case pctype::NONF_IPV4_UDP:
     case pctype::NONF_IPV4_TCP:
@@ -85,20 +80,31 @@ size_t Rss::hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable
       return 2;
   }
 }
+}  // namespace
 
-void Rss::refresh_key() const {
+size_t Rss::hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable::kMaxInput> buf) {
+  return input_set(pkt, buf.data());
+}
+
+// inline: the -fPIC library would otherwise call it, once per frame.
+inline bool Rss::key_changed() const {
   // Compare-on-use: 13 register reads per frame are cheaper than a hook the
-  // register map would have to wire up, and cannot miss a raw() write.
-  std::array<uint32_t, kRssKeySize / 4> now;
+  // register map would have to wire up, and cannot miss a raw() write (nor a
+  // register file reset). One branch on the OR of all differences.
   uint32_t changed = key_valid_ ? 0 : 1;
-  for (size_t i = 0; i < now.size(); ++i) {
-    now[i] = regs_.raw_value(reg::PFQF_HKEY + kRegStride * static_cast<uint32_t>(i));
-    changed |= now[i] ^ key_words_[i];
+#pragma GCC unroll 13
+  for (size_t i = 0; i < key_words_.size(); ++i) {
+    changed |= regs_.raw_value(reg::PFQF_HKEY + kRegStride * static_cast<uint32_t>(i)) ^ key_words_[i];
   }
-  if (!changed) return;
-  key_words_ = now;
+  return changed != 0;
+}
+
+void Rss::rebuild_key_table() const {
+  for (size_t i = 0; i < key_words_.size(); ++i) {
+    key_words_[i] = regs_.raw_value(reg::PFQF_HKEY + kRegStride * static_cast<uint32_t>(i));
+  }
   std::array<uint8_t, kRssKeySize> key;
-  for (size_t i = 0; i < kRssKeySize; ++i) key[i] = static_cast<uint8_t>(now[i / 4] >> (8 * (i % 4)));
+  for (size_t i = 0; i < kRssKeySize; ++i) key[i] = static_cast<uint8_t>(key_words_[i / 4] >> (8 * (i % 4)));
   table_->build(key);
   key_valid_ = true;
 }
@@ -108,9 +114,9 @@ Rss::Result Rss::classify(const ParsedPacket& pkt) const {
                         static_cast<uint64_t>(regs_.raw_value(reg::PFQF_HENA + kRegStride)) << 32;
   if (pkt.pctype >= 64 || !((hena >> pkt.pctype) & 1)) return {};
 
-  refresh_key();
+  if (key_changed()) [[unlikely]] rebuild_key_table();
   std::array<uint8_t, ToeplitzTable::kMaxInput> input;
-  const size_t len = hash_input(pkt, input);
+  const size_t len = input_set(pkt, input.data());
   const uint32_t hash = table_->hash({input.data(), len});
 
   const uint32_t lut_size = (regs_.raw_value(reg::PFQF_CTL_0) & kCtl0HashLutSize512) ? 512 : 128;

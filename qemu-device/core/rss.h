@@ -36,10 +36,34 @@ class ToeplitzTable {
   static constexpr size_t kMaxInput = 36;  // IPv6 source + destination + ports
 
   void build(std::span<const uint8_t, kRssKeySize> key);
-  // input.size() <= kMaxInput; longer inputs are cut there.
-  uint32_t hash(std::span<const uint8_t> input) const;
+  // input.size() <= kMaxInput; longer inputs are cut there. Inline: the
+  // receive path calls it with the constant lengths of Rss::hash_input.
+  uint32_t hash(std::span<const uint8_t> input) const {
+    switch (input.size()) {
+      case 12: return hash_fixed<12>(input.data());  // IPv4 with ports
+      case 8: return hash_fixed<8>(input.data());    // IPv4 other, fragments
+      case 36: return hash_fixed<36>(input.data());  // IPv6 with ports
+      case 32: return hash_fixed<32>(input.data());  // IPv6 other, fragments
+      case 2: return hash_fixed<2>(input.data());    // L2 payload: the ethertype
+      default: break;
+    }
+    const size_t n = input.size() < kMaxInput ? input.size() : kMaxInput;
+    uint32_t h = 0;
+    for (size_t i = 0; i < n; ++i) h ^= table_[i][input[i]];
+    return h;
+  }
 
  private:
+  // A length known at compile time unrolls into independent lookups.
+  template <size_t N>
+  uint32_t hash_fixed(const uint8_t* input) const {
+    static_assert(N <= kMaxInput);
+    uint32_t h = 0;
+#pragma GCC unroll 36
+    for (size_t i = 0; i < N; ++i) h ^= table_[i][input[i]];
+    return h;
+  }
+
   uint32_t table_[kMaxInput][256] = {};
 };
 
@@ -79,7 +103,9 @@ class Rss {
   static size_t hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable::kMaxInput> buf);
 
  private:
-  void refresh_key() const;
+  // The key in PFQF_HKEY differs from the one table_ was built from.
+  bool key_changed() const;
+  void rebuild_key_table() const;
 
   const RegisterFile& regs_;
   mutable std::array<uint32_t, kRssKeySize / 4> key_words_{};

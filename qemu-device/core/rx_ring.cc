@@ -21,21 +21,22 @@ constexpr unsigned RXD_PTYPE_SHIFT = 30;
 constexpr unsigned RXD_LENGTH_SHIFT = 38;
 constexpr uint64_t RXD_LENGTH_MASK = 0x3FFF;
 constexpr unsigned kMaxBuffersPerFrame = 5;  // the driver's rxmax is at most 5 buffers
-}  // namespace
 
-uint64_t rx_writeback_qword0(const RxFrameInfo& info) {
+// The helpers have internal linkage so that deliver() inlines them (the
+// library is built -fPIC, where exported functions are not inlined).
+uint64_t writeback_qword0(const RxFrameInfo& info) {
   uint64_t qw0 = 0;
   if (info.l2tag1_present) qw0 |= uint64_t{info.l2tag1} << 16;
   if (info.rss_valid) qw0 |= uint64_t{info.rss_hash} << 32;
   return qw0;
 }
 
-uint64_t rx_writeback_qword1(const RxFrameInfo& info, uint32_t length, bool eof) {
-  // Length != 0 is the driver's "done" test (i40e_clean_rx_irq); DD is set
-  // too. Status, ptype and errors matter on the last buffer only, but
-  // hardware repeats them, and so do we.
-  uint64_t qw1 = RXD_DD | (uint64_t{length & RXD_LENGTH_MASK} << RXD_LENGTH_SHIFT);
-  if (eof) qw1 |= RXD_EOF;
+// Everything in qword1 but the length and EOF: the same for every buffer of
+// a frame, so deliver() builds it once.
+uint64_t writeback_status(const RxFrameInfo& info) {
+  // Status, ptype and errors matter on the last buffer only, but hardware
+  // repeats them, and so do we.
+  uint64_t qw1 = RXD_DD;
   if (info.l2tag1_present) qw1 |= RXD_L2TAG1P;
   if (info.l3l4p) qw1 |= RXD_L3L4P;
   qw1 |= uint64_t{info.umbcast & 3u} << RXD_UMBCAST_SHIFT;
@@ -44,6 +45,26 @@ uint64_t rx_writeback_qword1(const RxFrameInfo& info, uint32_t length, bool eof)
   if (info.l4_error) qw1 |= RXD_ERR_L4E;
   qw1 |= uint64_t{info.ptype} << RXD_PTYPE_SHIFT;
   return qw1;
+}
+
+uint64_t writeback_qword1(uint64_t status, uint32_t length, bool eof) {
+  // Length != 0 is the driver's "done" test (i40e_clean_rx_irq); DD is set
+  // too (in status).
+  return status | (uint64_t{length & RXD_LENGTH_MASK} << RXD_LENGTH_SHIFT) | (eof ? RXD_EOF : 0);
+}
+}  // namespace
+
+uint64_t rx_writeback_qword0(const RxFrameInfo& info) { return writeback_qword0(info); }
+
+uint64_t rx_writeback_qword1(const RxFrameInfo& info, uint32_t length, bool eof) {
+  return writeback_qword1(writeback_status(info), length, eof);
+}
+
+void RxDescriptorCache::grow() {
+  std::vector<RxDescriptorSlot> bigger(slots_.empty() ? 64 : 2 * slots_.size());
+  for (size_t i = 0; i < count_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
+  slots_ = std::move(bigger);
+  head_ = 0;
 }
 
 void RxRing::start(const RxQueueContext& ctx, uint32_t cache_depth) {
@@ -56,31 +77,38 @@ void RxRing::start(const RxQueueContext& ctx, uint32_t cache_depth) {
 
 void RxRing::stop() { cache_.clear(); }
 
-uint32_t RxRing::posted() const {
-  if (ctx_.qlen == 0) return 0;
-  return (tail_ + ctx_.qlen - next_fetch_) % ctx_.qlen;
-}
-
-bool RxRing::fetch(GuestMemory& memory) {
+// inline: the -fPIC library would otherwise call it from deliver(), once per frame.
+inline bool RxRing::fill_cache(GuestMemory& memory) {
   const unsigned size = ctx_.descriptor_size();
-  while (cache_.size() < cache_depth_ && posted() > 0) {
+  const uint32_t room = cache_.size() < cache_depth_ ? cache_depth_ - static_cast<uint32_t>(cache_.size()) : 0;
+  const uint32_t count = std::min(room, posted());
+  for (uint32_t i = 0; i < count; ++i) {
     uint64_t pkt_addr = 0;
     // Only qword0 (the packet buffer) matters: with dtype 0 there is no
     // header buffer, and qword1 may hold a stale hdr_addr (spec 7.1).
     if (!memory.read(ctx_.base + uint64_t{next_fetch_} * size, &pkt_addr, sizeof pkt_addr)) return false;
     cache_.push_back({next_fetch_, pkt_addr});
-    next_fetch_ = (next_fetch_ + 1) % ctx_.qlen;
+    next_fetch_ = next_fetch_ + 1 == ctx_.qlen ? 0 : next_fetch_ + 1;
   }
   return true;
 }
 
+bool RxRing::fetch(GuestMemory& memory) { return fill_cache(memory); }
+
 RxResult RxRing::deliver(GuestMemory& memory, std::span<const uint8_t> frame, const RxFrameInfo& info) {
   if (frame.size() > ctx_.rxmax) return RxResult::too_long;
-  const size_t buffers = std::max<size_t>(1, (frame.size() + ctx_.dbuff - 1) / ctx_.dbuff);
+  // A frame that fits one buffer (nearly all) needs no division.
+  size_t buffers = 1;
+  if (frame.size() > ctx_.dbuff) {
+    if (ctx_.dbuff == 0) return RxResult::too_long;  // no context allows it; never divide by it
+    buffers = (frame.size() + ctx_.dbuff - 1) / ctx_.dbuff;
+  }
   if (buffers > kMaxBuffersPerFrame) return RxResult::too_long;
-  if (cache_.size() < buffers && !fetch(memory)) return RxResult::dma_error;
+  if (cache_.size() < buffers && !fill_cache(memory)) return RxResult::dma_error;
   if (cache_.size() < buffers) return RxResult::no_descriptor;
   const unsigned size = ctx_.descriptor_size();
+  const uint64_t qw0 = writeback_qword0(info);
+  const uint64_t status = writeback_status(info);
   size_t offset = 0;
   for (size_t i = 0; i < buffers; ++i) {
     const RxDescriptorSlot slot = cache_.front();
@@ -98,15 +126,14 @@ RxResult RxRing::deliver(GuestMemory& memory, std::span<const uint8_t> frame, co
       last_buffer_gpa_ = slot.pkt_addr;
       last_descriptor_gpa_ = slot_addr;
     }
-    const uint64_t qw0 = rx_writeback_qword0(info);
-    const uint64_t qw1 = rx_writeback_qword1(info, static_cast<uint32_t>(chunk), eof);
+    const uint64_t qw1 = writeback_qword1(status, static_cast<uint32_t>(chunk), eof);
     const uint64_t ext[2] = {0, 0};
     if (!memory.write(slot_addr, &qw0, sizeof qw0)) return RxResult::dma_error;
     if (size == 32 && !memory.write(slot_addr + 16, ext, sizeof ext)) return RxResult::dma_error;
     if (!memory.write(slot_addr + 8, &qw1, sizeof qw1)) return RxResult::dma_error;
   }
   // Keep the cache warm for the next frame, as the prefetcher would.
-  if (!fetch(memory)) return RxResult::dma_error;
+  if (!fill_cache(memory)) return RxResult::dma_error;
   return RxResult::delivered;
 }
 
