@@ -154,6 +154,64 @@ TEST(Scenario, HealthyNicStaysClean) {
   }
 }
 
+// Every guest step of steps.sh against the real driver, over two boots (the
+// second after the scenario's reboot), with no stop latency: clean.
+TEST(Scenario, EveryGuestStepWorksWithTheRealDriver) {
+  TempDir out;
+  const fs::path file = out.path / "every-step.toml";
+  std::ofstream(file) << R"(description = "every guest step once"
+expect = "clean"
+boots = 2
+[traffic]
+pps = 5000
+[[steps]]
+do = "up"
+[[steps]]
+do = "wait_traffic"
+packets = 1000
+[[steps]]
+do = "mtu"
+value = 9000
+[[steps]]
+do = "channels"
+value = 1
+[[steps]]
+do = "down"
+[[steps]]
+do = "reload"
+[[steps]]
+do = "up"
+[[steps]]
+do = "wait_traffic"
+packets = 1000
+[[steps]]
+do = "churn"
+duration = "2s"
+parallel = 2
+[[steps]]
+do = "down_up"
+count = 2
+pause = "0.2s"
+[[steps]]
+do = "sleep"
+duration = "1s"
+[[steps]]
+do = "reboot"
+)";
+  const CliRun run = run_cli({"run", file.string(), "--out", (out.path / "run").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json report = read_json(out.path / "run" / "report.json");
+  EXPECT_EQ(report["verdict"], "clean");
+  EXPECT_EQ(report["boots"], 2);
+  std::ifstream guest(out.path / "run" / "guest.log");
+  const std::string log((std::istreambuf_iterator<char>(guest)), std::istreambuf_iterator<char>());
+  for (const char* step : {"x710-step 1 3/12 mtu 9000", "x710-step 1 4/12 channels 1", "x710-step 1 6/12 reload",
+                           "x710-step 1 reboot", "x710-step 2 12/12 reboot", "x710-step 2 done"}) {
+    EXPECT_NE(log.find(step), std::string::npos) << step << "\n" << log;
+  }
+  EXPECT_EQ(log.find("failed"), std::string::npos) << log;
+}
+
 TEST(Scenario, BadInputFailsBeforeBootingAndNamesTheProblem) {
   const CliRun unknown_key = run_cli({"run", "field-report", "--set", "device.rx_disable_latncy=1s"});
   EXPECT_EQ(unknown_key.exit_code, 2) << unknown_key.output;
