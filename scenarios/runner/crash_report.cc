@@ -77,6 +77,13 @@ const OopsRule kOopsRules[] = {
      .pattern = R"(BUG: unable to handle kernel NULL pointer dereference)",
      .title = "BUG: kernel NULL pointer dereference in {frame}", .kind = "null-deref",
      .frame = FrameFrom::kOops, .fault = true},
+    // arch/x86/kernel/traps.c, exc_double_fault(): "traps: PANIC: double fault,
+    // error_code: 0x0", then die() and panic("Machine halted."). A kernel stack
+    // overflow, or a fault whose handler faults again on damaged page tables.
+    {.header = "PANIC: double fault",
+     .pattern = R"(PANIC: double fault)",
+     .title = "PANIC: double fault in {frame}", .kind = "double-fault",
+     .frame = FrameFrom::kOops, .fault = true},
     // arch/x86/mm/fault.c, pgtable_bad(): a page table entry with reserved bits
     // set, "sh: Corrupted page table at address 7ffe..." then the walk and
     // "Bad pagetable: 000a [#1]" with the registers. Late DMA into a page that

@@ -79,9 +79,12 @@ std::vector<std::string> qemu_argv(const QemuPlan& plan, const RunPaths& paths) 
     add({"-device", device.dump()});
   }
 
-  // pvpanic: the guest kernel reports its panic to QEMU, which then exits with a
-  // failure status; the launcher sees QEMU exit at once instead of a reboot loop.
-  add({"-device", "pvpanic", "-action", "panic=exit-failure"});
+  // pvpanic: the guest kernel reports its panic to QEMU as a QMP event
+  // (GUEST_PANICKED) for tools watching qmp.sock. QEMU does nothing else: with
+  // exit-failure it quit before the kernel had flushed the panic report to the
+  // console (a double fault's "Kernel panic" line was lost that way), and the
+  // launcher reads the report from the console anyway.
+  add({"-device", "pvpanic", "-action", "panic=none"});
   // No -no-reboot: a command may `reboot -f` on purpose (--boots).
 
   argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -93,6 +94,48 @@ std::string summarize_registers(const std::string& text) {
   }
   flush();
   return out;
+}
+
+}  // namespace x710
+
+namespace x710 {
+
+std::vector<VcpuState> parse_registers(const std::string& text) {
+  std::vector<VcpuState> out;
+  std::istringstream lines(summarize_registers(text));
+  std::string line;
+  while (std::getline(lines, line)) {
+    VcpuState v;
+    std::istringstream words(line);
+    std::string word;
+    while (words >> word) {
+      const size_t eq = word.find('=');
+      const std::string key = eq == std::string::npos ? word : word.substr(0, eq);
+      const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+      if (key.rfind("CPU#", 0) == 0) v.cpu = std::atoi(key.c_str() + 4);
+      else if (key == "RIP") v.rip = std::strtoull(value.c_str(), nullptr, 16);
+      else if (key == "CR2") v.cr2 = std::strtoull(value.c_str(), nullptr, 16);
+      else if (key == "CPL") v.cpl = std::atoi(value.c_str());
+      else if (key == "HLT") v.halted = value == "1";
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::optional<VcpuState> kernel_fault_loop(const std::vector<VcpuState>& first,
+                                           const std::vector<VcpuState>& second) {
+  constexpr uint64_t kKernelHalf = 0xffff800000000000ull;
+  auto stuck = [&](const VcpuState& v) { return v.cpl == 0 && !v.halted && v.cr2 >= kKernelHalf; };
+  // The address may change between the samples: a fault on the direct map
+  // whose handler then overflows its exception stack alternates between the two.
+  for (const VcpuState& b : second) {
+    if (!stuck(b)) continue;
+    for (const VcpuState& a : first) {
+      if (a.cpu == b.cpu && stuck(a)) return b;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace x710

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <optional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace x710 {
 
@@ -15,5 +17,24 @@ std::optional<std::string> qmp_human_command(const std::string& socket_path, con
 
 // One line per vCPU from "info registers -a" output: "CPU#0 RIP=... CR2=... HLT=0 CPL=0".
 std::string summarize_registers(const std::string& info_registers);
+
+struct VcpuState {
+  int cpu = 0;
+  uint64_t rip = 0;
+  uint64_t cr2 = 0;  // the last page-fault address
+  int cpl = 3;
+  bool halted = false;
+};
+std::vector<VcpuState> parse_registers(const std::string& info_registers);
+
+// A silent guest whose kernel is stuck faulting on its own memory: a vCPU
+// that runs in kernel mode (CPL 0, not halted) and whose last page fault was
+// on a kernel address (upper half), in two samples taken apart in time. That is what late DMA into a page that became a kernel page table
+// leaves behind when even the oops path faults (seen here: RIP in the fault
+// path, CR2 a direct-map address, nothing on the console). A guest that is
+// merely idle or deadlocked does not match: its vCPUs halt, or fault on user
+// addresses. Returns the matching vCPU of the second sample.
+std::optional<VcpuState> kernel_fault_loop(const std::vector<VcpuState>& first,
+                                           const std::vector<VcpuState>& second);
 
 }  // namespace x710

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "device_client.h"
 #include "fd_io.h"
@@ -68,7 +69,7 @@ void RunWatch::note_crashes() {
   // until its end, so the copies are refreshed on every call.
   size_t from_console = 0;
   for (SeenCrash& seen : crashes_) {
-    if (seen.report.kind == "reset") continue;
+    if (!seen.from_console) continue;
     if (from_console < found.size()) seen.report = found[from_console];
     ++from_console;
   }
@@ -82,7 +83,7 @@ void RunWatch::note_crashes() {
                     seen.report.title);
     }
   }
-  if (crash_ && !crashes_.empty() && crash_->report.kind != "reset") crash_->report = crashes_.front().report;
+  if (crash_ && crash_->from_console && !crashes_.empty()) crash_->report = crashes_.front().report;
 }
 
 void RunWatch::on_guest_output(std::string_view text) {
@@ -132,7 +133,7 @@ std::optional<Outcome> RunWatch::on_hello(int boot) {
     CrashReport reset;
     reset.title = "guest reset without a crash report";
     reset.kind = "reset";
-    crash_ = SeenCrash{reset, boot_, elapsed_s()};
+    crash_ = SeenCrash{reset, boot_, elapsed_s(), /*from_console=*/false};
     crashes_.push_back(*crash_);
     reporter_.say("[" + fixed(crash_->at_s, 0) + " s] boot " + std::to_string(boot_) +
                   ": the guest reset itself without a crash report");
@@ -159,9 +160,24 @@ std::optional<Outcome> RunWatch::check() {
   }
   const auto silent = std::chrono::duration<double>(now - last_activity_).count();
   if (!crash_ && silent >= scenario_.hang_timeout_s) {
-    hung_ = true;
     poll_device();
-    capture_hang_state();
+    if (auto loop = capture_hang_state()) {
+      // Not a hang but a crash the console could not show (qmp_client.h).
+      char hex[32];
+      std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(loop->cr2));
+      CrashReport report;
+      report.title = "kernel stuck in a page fault loop";
+      report.kind = "fault-loop";
+      report.excerpt = "no console output for " + fixed(silent, 0) + " s; CPU#" + std::to_string(loop->cpu) +
+                       " runs in kernel mode and keeps faulting on kernel address " + hex + "\n" + hang_registers_;
+      // It died when the console went quiet, not when we noticed.
+      crash_ = SeenCrash{report, std::max(boot_, 1), seconds_between(start_, last_activity_), /*from_console=*/false};
+      crashes_.push_back(*crash_);
+      reporter_.say("[" + fixed(crash_->at_s, 0) + " s] boot " + std::to_string(crash_->boot) +
+                    ": crash: kernel stuck in a page fault loop on " + hex + " (no console output)");
+      return Outcome::failed(Outcome::Kind::guest_died, "the guest crashed: " + report.title);
+    }
+    hung_ = true;
     return Outcome::failed(Outcome::Kind::timeout, "no console or guest output for " +
                                                        fixed(scenario_.hang_timeout_s, 0) + " s during boot " +
                                                        std::to_string(boot_) + (step_.empty() ? "" : ", step " + step_));
@@ -172,14 +188,20 @@ std::optional<Outcome> RunWatch::check() {
 // A silent guest is often a kernel spinning in a fault loop on memory the
 // late writes damaged (seen here: RIP in the page fault path, RSP on an
 // exception stack, CR2 a direct-map address): QEMU still knows where each vCPU
-// is. The full dump goes to hang-registers.txt, a line per vCPU to report.json.
-void RunWatch::capture_hang_state() {
-  const auto text = qmp_human_command(paths_.qmp_socket(), "info registers -a");
-  if (!text) return;
+// is. Two samples a second apart; the full dumps go to hang-registers.txt, a
+// line per vCPU to report.json.
+std::optional<VcpuState> RunWatch::capture_hang_state() {
+  const auto first = qmp_human_command(paths_.qmp_socket(), "info registers -a");
+  if (!first) return std::nullopt;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto second = qmp_human_command(paths_.qmp_socket(), "info registers -a");
+  const std::string& last = second ? *second : *first;
   UniqueFd file(::open(paths_.file("hang-registers.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (file) write_all(file.get(), *text);
-  hang_registers_ = summarize_registers(*text);
+  if (file) write_all(file.get(), *first + "\n----- one second later -----\n" + last);
+  hang_registers_ = summarize_registers(last);
   reporter_.say("guest silent; its vCPUs:\n" + hang_registers_);
+  if (!second) return std::nullopt;
+  return kernel_fault_loop(parse_registers(*first), parse_registers(*second));
 }
 
 void RunWatch::poll_device() {

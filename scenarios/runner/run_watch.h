@@ -12,6 +12,7 @@
 
 #include "boot_session.h"
 #include "crash_report.h"
+#include "qmp_client.h"
 #include "reporter.h"
 #include "run_paths.h"
 #include "scenario.h"
@@ -23,6 +24,7 @@ struct SeenCrash {
   CrashReport report;
   int boot = 0;
   double at_s = 0;  // seconds since the run started
+  bool from_console = true;  // false: a reset or a fault loop, seen otherwise
 };
 
 // What the device said last, summed over device resets where needed.
@@ -67,7 +69,7 @@ class RunWatch : public SessionObserver {
  private:
   void note_crashes();
   void poll_device();
-  void capture_hang_state();
+  std::optional<VcpuState> capture_hang_state();
   void print_progress();
   void on_output_line(const std::string& line);
 

@@ -80,7 +80,7 @@ TEST(QemuCommand, DeviceAndPanicHandling) {
   EXPECT_EQ(after(argv, "-device", 0),
             R"({"driver":"vfio-user-pci","socket":{"path":"/run/x710.sock","type":"unix"}})");
   EXPECT_EQ(after(argv, "-device", 1), "pvpanic");
-  EXPECT_EQ(after(argv, "-action"), "panic=exit-failure");
+  EXPECT_EQ(after(argv, "-action"), "panic=none");
 }
 
 TEST(QemuCommand, NoDeviceBaselineAndExtraArgsLast) {
