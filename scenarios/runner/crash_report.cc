@@ -77,6 +77,13 @@ const OopsRule kOopsRules[] = {
      .pattern = R"(BUG: unable to handle kernel NULL pointer dereference)",
      .title = "BUG: kernel NULL pointer dereference in {frame}", .kind = "null-deref",
      .frame = FrameFrom::kOops, .fault = true},
+    // mm/pgtable-generic.c, pgd_clear_bad()/p4d_clear_bad()/pud_clear_bad()/
+    // pmd_clear_bad(): a page-table entry with impossible bits, found while
+    // walking (zap, fork); the kernel clears it and goes on, one line only.
+    {.header = "mm/pgtable-generic.c",
+     .pattern = R"(mm/pgtable-generic\.c:\d+: bad (pgd|p4d|pud|pmd))",
+     .title = "BUG: bad {1} entry", .kind = "page-table-corruption",
+     .ends = EndsAt::kHeaderLine},
     // arch/x86/kernel/traps.c, exc_double_fault(): "traps: PANIC: double fault,
     // error_code: 0x0", then die() and panic("Machine halted."). A kernel stack
     // overflow, or a fault whose handler faults again on damaged page tables.

@@ -27,13 +27,16 @@ struct VcpuState {
 };
 std::vector<VcpuState> parse_registers(const std::string& info_registers);
 
-// A silent guest whose kernel is stuck faulting on its own memory: a vCPU
-// that runs in kernel mode (CPL 0, not halted) and whose last page fault was
-// on a kernel address (upper half), in two samples taken apart in time. That is what late DMA into a page that became a kernel page table
-// leaves behind when even the oops path faults (seen here: RIP in the fault
-// path, CR2 a direct-map address, nothing on the console). A guest that is
-// merely idle or deadlocked does not match: its vCPUs halt, or fault on user
-// addresses. Returns the matching vCPU of the second sample.
+// A silent guest whose kernel faulted on its own memory and never said so: a
+// vCPU that runs in kernel mode (CPL 0, not halted) and whose last page fault
+// was on a kernel address (upper half), in two samples taken apart in time. A
+// healthy 6.1 kernel does not fault on kernel addresses at all (vmalloc is
+// pre-synced), and a fault it can report ends up on the console; this is what
+// late DMA into a page that became a page table leaves when even the oops path
+// faults (seen here: RIP in the fault path or spinning, CR2 a direct-map
+// address or an exception-stack guard). An idle or deadlocked guest does not
+// match: its vCPUs halt, or last faulted on user addresses. Returns the
+// matching vCPU of the second sample.
 std::optional<VcpuState> kernel_fault_loop(const std::vector<VcpuState>& first,
                                            const std::vector<VcpuState>& second);
 

@@ -166,15 +166,16 @@ std::optional<Outcome> RunWatch::check() {
       char hex[32];
       std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(loop->cr2));
       CrashReport report;
-      report.title = "kernel stuck in a page fault loop";
-      report.kind = "fault-loop";
+      report.title = "silent hang after a kernel page fault";
+      report.kind = "silent-fault";
       report.excerpt = "no console output for " + fixed(silent, 0) + " s; CPU#" + std::to_string(loop->cpu) +
-                       " runs in kernel mode and keeps faulting on kernel address " + hex + "\n" + hang_registers_;
+                       " runs in kernel mode and its last page fault was on kernel address " + hex + "\n" +
+                       hang_registers_;
       // It died when the console went quiet, not when we noticed.
       crash_ = SeenCrash{report, std::max(boot_, 1), seconds_between(start_, last_activity_), /*from_console=*/false};
       crashes_.push_back(*crash_);
       reporter_.say("[" + fixed(crash_->at_s, 0) + " s] boot " + std::to_string(crash_->boot) +
-                    ": crash: kernel stuck in a page fault loop on " + hex + " (no console output)");
+                    ": crash: silent hang after a kernel page fault on " + hex + " (no console output)");
       return Outcome::failed(Outcome::Kind::guest_died, "the guest crashed: " + report.title);
     }
     hung_ = true;
@@ -185,7 +186,7 @@ std::optional<Outcome> RunWatch::check() {
   return std::nullopt;
 }
 
-// A silent guest is often a kernel spinning in a fault loop on memory the
+// A silent guest is often a kernel that faulted on memory the
 // late writes damaged (seen here: RIP in the page fault path, RSP on an
 // exception stack, CR2 a direct-map address): QEMU still knows where each vCPU
 // is. Two samples a second apart; the full dumps go to hang-registers.txt, a

@@ -24,7 +24,7 @@ struct SeenCrash {
   CrashReport report;
   int boot = 0;
   double at_s = 0;  // seconds since the run started
-  bool from_console = true;  // false: a reset or a fault loop, seen otherwise
+  bool from_console = true;  // false: a reset or a silent fault, seen otherwise
 };
 
 // What the device said last, summed over device resets where needed.

@@ -53,7 +53,7 @@ TEST(QmpRegisters, ParsedPerCpu) {
   EXPECT_TRUE(cpus[1].halted);
 }
 
-TEST(QmpRegisters, AKernelFaultLoopIsAKernelAddressFaultThatStays) {
+TEST(QmpRegisters, ASilentKernelFaultIsAKernelAddressFaultInBothSamples) {
   const auto first = parse_registers(kTwoCpus);
   const auto second = parse_registers(kLoopSecond);
   const auto loop = kernel_fault_loop(first, second);
@@ -62,14 +62,14 @@ TEST(QmpRegisters, AKernelFaultLoopIsAKernelAddressFaultThatStays) {
   EXPECT_EQ(loop->cr2, 0xffff88803e61fb80ull);
 }
 
-TEST(QmpRegisters, IdleOrUserFaultingGuestsAreNoFaultLoop) {
+TEST(QmpRegisters, IdleOrUserFaultingGuestsAreNoSilentFault) {
   // CPU#1 is halted in the first sample and faults on a user address in the
   // second; CPU#0 faulted on a user address last in the second sample.
   const auto first = parse_registers(kTwoCpus);
   auto second = parse_registers(kLoopSecond);
   second[0].cr2 = 0x00007ffcae311eb0ull;
   EXPECT_FALSE(kernel_fault_loop(first, second).has_value());
-  second[0].cr2 = 0xfffffe0000043ff8ull;  // another kernel address: still the loop
+  second[0].cr2 = 0xfffffe0000043ff8ull;  // another kernel address: still a silent fault
   EXPECT_TRUE(kernel_fault_loop(first, second).has_value());
   second[0].halted = true;
   EXPECT_FALSE(kernel_fault_loop(first, second).has_value());
