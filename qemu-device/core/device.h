@@ -3,6 +3,7 @@
 // transport feeds MMIO accesses in and supplies guest memory and MSI-X.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,9 @@ class Device {
   void power_on_reset();
   // Time-driven work (interrupts held by ITR moderation); the transport
   // calls it from its event loop.
+  // When poll() next has work: a held interrupt's ITR interval or a disable
+  // window ending (monotonic ns; UINT64_MAX: nothing scheduled).
+  uint64_t next_deadline_ns() const { return std::min(irq_.next_deadline_ns(), lan_.next_deadline_ns()); }
   void poll() {
     irq_.poll();
     lan_.poll();

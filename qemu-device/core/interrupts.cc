@@ -1,5 +1,8 @@
 #include "interrupts.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "log.h"
 #include "monotonic_clock.h"
 #include "msix_sink.h"
@@ -39,6 +42,14 @@ void Interrupts::poll() {
   for (unsigned v = 0; v < num_vectors_; ++v) {
     if (pending_[v] && intena(v) && now >= last_fire_ns_[v] + itr_interval_ns(v, pending_itr_[v])) fire(v);
   }
+}
+
+uint64_t Interrupts::next_deadline_ns() const {
+  uint64_t next = UINT64_MAX;
+  for (unsigned v = 0; v < num_vectors_; ++v) {
+    if (pending_[v] && intena(v)) next = std::min(next, last_fire_ns_[v] + itr_interval_ns(v, pending_itr_[v]));
+  }
+  return next;
 }
 
 inline uint32_t Interrupts::dyn_ctl_offset(unsigned vector) const {

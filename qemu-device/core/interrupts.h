@@ -22,6 +22,10 @@ class Interrupts {
   // loop): interrupt moderation holds a vector's next interrupt until its
   // interval since the previous one has passed.
   void poll();
+  // When poll() next has something to deliver (monotonic ns), or UINT64_MAX:
+  // the transport arms a precise timer for it, so a held interrupt leaves when
+  // its interval ends (2 us units) rather than on the next event-loop tick.
+  uint64_t next_deadline_ns() const;
 
   // Sets cause bits in PFINT_ICR0 (with INTEVENT, without which the driver's
   // i40e_intr ignores the interrupt) and fires vector 0 if enabled.

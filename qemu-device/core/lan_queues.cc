@@ -141,6 +141,15 @@ void LanQueues::poll() {
   }
 }
 
+uint64_t LanQueues::next_deadline_ns() const {
+  uint64_t next = UINT64_MAX;
+  for (uint32_t q = 0; q < rx_.size(); ++q) {
+    if (rx_[q].draining) next = std::min(next, rx_[q].drain_deadline_ns);
+    if (tx_[q].draining) next = std::min(next, tx_[q].drain_deadline_ns);
+  }
+  return next;
+}
+
 uint32_t LanQueues::on_qtx_ena_write(uint32_t q, uint32_t old, uint32_t value) {
   const bool was = old & reg::QENA_REQ;
   const bool want = value & reg::QENA_REQ;

@@ -119,6 +119,8 @@ class LanQueues {
   void set_clock(std::function<uint64_t()> now) { now_ = std::move(now); }
   // Ends disable windows whose deadline passed (called from the event loop).
   void poll();
+  // The earliest disable-window deadline, or UINT64_MAX.
+  uint64_t next_deadline_ns() const;
   // Where disable requests, window ends and late frames are reported.
   void set_race_monitor(RaceMonitor* monitor) { monitor_ = monitor; }
   // Receive descriptors each queue prefetches (--rx-desc-cache).

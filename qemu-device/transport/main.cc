@@ -15,6 +15,7 @@
 #include "dma_memory.h"
 #include "flood_source.h"
 #include "log.h"
+#include "deadline_timer.h"
 #include "race_timeline.h"
 #include "pcap_writer.h"
 #include "slirp_backend.h"
@@ -186,6 +187,8 @@ int main(int argc, char** argv) {
     server.add_tick([&flood_source](uint64_t now) { flood_source->tick(now); });
   }
   server.add_tick([&device](uint64_t) { device.poll(); });
+  x710::DeadlineTimer deadline([&device] { device.poll(); }, [&device] { return device.next_deadline_ns(); });
+  server.set_after_dispatch([&] { deadline.arm(device.next_deadline_ns()); });
   if (timeline.is_open()) server.add_tick([&timeline](uint64_t now) { timeline.flush_if_due(now); });
   if (!no_slirp) server.add_tick([&slirp](uint64_t) { slirp.poll(); });
   x710::ControlChannel control(device, flood_source ? &*flood_source : nullptr);

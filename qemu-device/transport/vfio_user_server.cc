@@ -233,7 +233,10 @@ gboolean VfioUserServer::on_socket_ready(gint, GIOCondition, gpointer p) {
   for (;;) {
     int n = vfu_run_ctx(self->ctx_);
     if (n > 0) continue;
-    if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) return G_SOURCE_CONTINUE;
+    if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (self->after_dispatch_) self->after_dispatch_();
+      return G_SOURCE_CONTINUE;
+    }
     if (errno == ENOTCONN) {
       X710_LOG(info, "QEMU disconnected; exiting");
     } else {
@@ -250,6 +253,7 @@ gboolean VfioUserServer::on_traffic_tick(gpointer p) {
   auto* self = static_cast<VfioUserServer*>(p);
   const uint64_t now = static_cast<uint64_t>(g_get_monotonic_time()) * 1000;
   for (auto& tick : self->ticks_) tick(now);
+  if (self->after_dispatch_) self->after_dispatch_();
   return G_SOURCE_CONTINUE;
 }
 

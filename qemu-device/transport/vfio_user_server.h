@@ -40,6 +40,9 @@ class VfioUserServer {
   // Called from the event loop every millisecond while QEMU is connected
   // (traffic sources, the slirp backend); gets monotonic nanoseconds.
   void add_tick(std::function<void(uint64_t now_ns)> tick) { ticks_.push_back(std::move(tick)); }
+  // Runs after every batch of guest messages and every tick (to re-arm the
+  // device's deadline timer: an MMIO write may have held an interrupt).
+  void set_after_dispatch(std::function<void()> hook) { after_dispatch_ = std::move(hook); }
 
   // Serves one QEMU connection; returns when it disconnects or on SIGINT/TERM.
   // The exit status for main().
@@ -61,6 +64,7 @@ class VfioUserServer {
   guint watch_ = 0;
   guint traffic_timer_ = 0;
   std::vector<std::function<void(uint64_t)>> ticks_;
+  std::function<void()> after_dispatch_;
   bool attached_ = false;
   int exit_status_ = 0;
 };

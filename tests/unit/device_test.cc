@@ -377,11 +377,14 @@ TEST_F(DeviceFixture, ItrHoldsTheNextInterruptForTheInterval) {
   put_tx_frame(0, 1, 64, 1);
   wr(reg::QTX_TAIL, 2);
   EXPECT_EQ(msix.vectors.size(), 1u);
+  // The transport's precise timer is armed for the end of the interval.
+  EXPECT_EQ(dev.next_deadline_ns(), 1'000'000'000u + 50'000u);
   dev.poll();
   EXPECT_EQ(msix.vectors.size(), 1u) << "still inside the 50 us interval";
   now += 40'001;
   dev.poll();
   EXPECT_EQ(msix.vectors.size(), 2u) << "delivered once the interval passed";
+  EXPECT_EQ(dev.next_deadline_ns(), UINT64_MAX) << "nothing held any more";
   // ITR index 3 (none) is not moderated.
   wr(reg::QINT_TQCTL, reg::QINT_CTL_CAUSE_ENA | (3u << reg::QINT_CTL_ITR_INDX_SHIFT) | 1 |
                           (0x7FFu << reg::QINT_CTL_NEXTQ_INDX_SHIFT));

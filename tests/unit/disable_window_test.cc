@@ -76,6 +76,7 @@ TEST_F(WindowFixture, FramesKeepLandingUntilTheLatencyHasPassed) {
   ASSERT_EQ(frame(1), RxResult::delivered);
   // i40e_control_rx_q(false), then i40e_pf_rxq_wait polls STAT for ~0.2 ms.
   wr(reg::QRX_ENA, 0);
+  EXPECT_EQ(dev->next_deadline_ns(), now + 200 * kMs) << "the window's end is the device's next deadline";
   now += 1 * kMs;
   EXPECT_TRUE(rd(reg::QRX_ENA) & reg::QENA_STAT) << "the driver sees 'disable timeout'";
   dev->poll();
