@@ -22,12 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-// Partial lines per client connection, keyed by fd.
-std::map<int, std::string>& pending_input() {
-  static std::map<int, std::string> buffers;
-  return buffers;
-}
-
 json error(const std::string& why) { return {{"ok", false}, {"error", why}}; }
 
 json stats_of(Device& device, FloodSource* flood) {
@@ -99,6 +93,7 @@ json race_of(Device& device, const json& req) {
 ControlChannel::ControlChannel(Device& device, FloodSource* flood) : device_(device), flood_(flood) {}
 
 ControlChannel::~ControlChannel() {
+  while (!clients_.empty()) drop(*clients_.begin()->second);
   if (listen_watch_) g_source_remove(listen_watch_);
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
@@ -165,35 +160,76 @@ bool ControlChannel::start(const std::string& path) {
   return true;
 }
 
-gboolean ControlChannel::on_accept(gint fd, GIOCondition, gpointer self) {
-  const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (client >= 0) {
-    pending_input()[client].clear();
-    g_unix_fd_add(client, static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR), on_client, self);
+gboolean ControlChannel::on_accept(gint fd, GIOCondition, gpointer p) {
+  auto* self = static_cast<ControlChannel*>(p);
+  const int fd_client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (fd_client >= 0) {
+    auto client = std::make_unique<Client>();
+    client->channel = self;
+    client->fd = fd_client;
+    client->in_watch = g_unix_fd_add(fd_client, static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR), on_client,
+                                     client.get());
+    self->clients_[fd_client] = std::move(client);
   }
   return G_SOURCE_CONTINUE;
 }
 
 gboolean ControlChannel::on_client(gint fd, GIOCondition, gpointer p) {
-  auto* self = static_cast<ControlChannel*>(p);
+  Client& c = *static_cast<Client*>(p);
+  ControlChannel& self = *c.channel;
   char buf[4096];
   const ssize_t n = ::read(fd, buf, sizeof buf);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return G_SOURCE_CONTINUE;
-  std::string& in = pending_input()[fd];
-  if (n > 0) in.append(buf, static_cast<size_t>(n));
+  if (n > 0) c.in.append(buf, static_cast<size_t>(n));
   size_t nl;
-  while ((nl = in.find('\n')) != std::string::npos) {
-    const std::string reply = self->handle(in.substr(0, nl)) + "\n";
-    in.erase(0, nl + 1);
-    // Replies are small; a client that does not read them loses them.
-    if (::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) break;
+  while ((nl = c.in.find('\n')) != std::string::npos) {
+    c.out += self.handle(c.in.substr(0, nl)) + "\n";
+    c.in.erase(0, nl + 1);
   }
-  if (n <= 0 || in.size() > (1u << 20)) {
-    pending_input().erase(fd);
-    ::close(fd);
+  // A client that only sends, or never reads its replies, is cut off.
+  constexpr size_t kMaxBuffered = 16u << 20;
+  if (n <= 0 || c.in.size() > kMaxBuffered || c.out.size() > kMaxBuffered || !self.flush(c)) {
+    c.in_watch = 0;  // removed by returning G_SOURCE_REMOVE
+    self.drop(c);
     return G_SOURCE_REMOVE;
   }
   return G_SOURCE_CONTINUE;
+}
+
+bool ControlChannel::flush(Client& c) {
+  while (!c.out.empty()) {
+    const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      c.out.erase(0, static_cast<size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!c.out_watch) c.out_watch = g_unix_fd_add(c.fd, G_IO_OUT, on_writable, &c);
+      return true;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+gboolean ControlChannel::on_writable(gint, GIOCondition, gpointer p) {
+  Client& c = *static_cast<Client*>(p);
+  if (!c.channel->flush(c)) {
+    c.out_watch = 0;
+    c.channel->drop(c);
+    return G_SOURCE_REMOVE;
+  }
+  if (!c.out.empty()) return G_SOURCE_CONTINUE;
+  c.out_watch = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void ControlChannel::drop(Client& c) {
+  if (c.in_watch) g_source_remove(c.in_watch);
+  if (c.out_watch) g_source_remove(c.out_watch);
+  ::close(c.fd);
+  clients_.erase(c.fd);  // destroys c
 }
 
 }  // namespace x710

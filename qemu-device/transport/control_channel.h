@@ -3,11 +3,14 @@
 //   {"op":"stats"}                     counters of the port, queues and flood
 //   {"op":"flood","pps":N}             change the flood rate (needs --flood-pps)
 //   {"op":"link","up":true|false}      pull or plug the cable (ARQ link event)
+//   {"op":"race","since":I,"max":N}    the race monitor's counters and events from I on
 // Replies carry "ok": true plus data, or "ok": false and "error".
 #pragma once
 
 #include <glib.h>
 
+#include <map>
+#include <memory>
 #include <string>
 
 namespace x710 {
@@ -27,8 +30,23 @@ class ControlChannel {
 
  private:
   static gboolean on_accept(gint fd, GIOCondition, gpointer self);
-  static gboolean on_client(gint fd, GIOCondition, gpointer self);
+  // One connected client: its partial request line and the replies the
+  // socket did not take yet (a "race" reply can be larger than its buffer).
+  struct Client {
+    ControlChannel* channel = nullptr;
+    int fd = -1;
+    std::string in;
+    std::string out;
+    guint in_watch = 0;
+    guint out_watch = 0;
+  };
+  static gboolean on_client(gint fd, GIOCondition, gpointer client);
+  static gboolean on_writable(gint fd, GIOCondition, gpointer client);
+  // False when the client is gone (its socket failed).
+  bool flush(Client& client);
+  void drop(Client& client);
 
+  std::map<int, std::unique_ptr<Client>> clients_;
   Device& device_;
   FloodSource* flood_;
   std::string path_;
