@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "checksum.h"
+
 namespace x710 {
 
 namespace {
@@ -36,41 +38,6 @@ constexpr int kMaxIpv6ExtHeaders = 8;
 
 inline uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
-// Ones' complement sum of big-endian 16-bit words, not yet folded. 32-bit
-// halves of 64-bit loads are added into a 64-bit accumulator: the carries
-// are folded back at the end (2^16 = 1 modulo 0xFFFF), which is what makes
-// this cheap for jumbo frames. Starts at an even offset of the summed data.
-// Inlined: three of its four callers pass a constant or near-constant
-// length (8-byte pseudo-header, 20-byte IPv4 header) on every frame.
-[[gnu::always_inline]] inline uint64_t csum_add(const uint8_t* p, size_t n, uint64_t acc) {
-  while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
-    acc += (v >> 32) + (v & 0xFFFFFFFFu);
-    p += 8;
-    n -= 8;
-  }
-  while (n >= 2) {
-    acc += be16(p);
-    p += 2;
-    n -= 2;
-  }
-  if (n) acc += static_cast<uint32_t>(p[0]) << 8;  // odd length: pad with zero
-  return acc;
-}
-
-inline uint16_t csum_fold(uint64_t acc) {
-  acc = (acc & 0xFFFFFFFFu) + (acc >> 32);
-  acc = (acc & 0xFFFFu) + (acc >> 16);
-  acc = (acc & 0xFFFFu) + (acc >> 16);
-  acc = (acc & 0xFFFFu) + (acc >> 16);
-  return static_cast<uint16_t>(acc);
-}
-
-// Data including its checksum field sums to all ones when the checksum is right.
-inline bool csum_ok(uint64_t acc) { return csum_fold(acc) == 0xFFFF; }
-
 struct Crc32cTables {
   uint32_t t[8][256];
 };
@@ -96,16 +63,23 @@ struct L4Input {
   const uint8_t* data;
   size_t len;       // upper-layer length: IPv4 total - IHL, IPv6 payload - extension headers
   size_t offset;    // of data in the frame
-  uint64_t pseudo;  // unfolded sum of the pseudo-header addresses
+  uint64_t pseudo;  // native-domain sum of the pseudo-header addresses (checksum.h)
   bool ipv6;
   bool verify;  // false when the pseudo-header is not the one in the fixed header
 };
 
+// The whole pseudo-header (RFC 768, RFC 793 3.1, RFC 8200 8.1): the
+// addresses, the protocol as the low byte of a zero-padded word, and the
+// upper-layer length, all in the native domain.
+inline uint64_t pseudo_sum(const L4Input& in, size_t len, uint8_t proto) {
+  return in.pseudo + inet_be16_native(static_cast<uint32_t>(len)) + inet_be16_native(proto);
+}
+
 bool icmp_ok(const L4Input& in) {
-  uint64_t acc = csum_add(in.data, in.len, 0);
+  uint64_t acc = inet_sum_native(in.data, in.len);
   // ICMPv6 covers a pseudo-header (RFC 4443 2.3); ICMPv4 does not.
-  if (in.ipv6) acc += in.pseudo + in.len + kProtoIcmpv6;
-  return csum_ok(acc);
+  if (in.ipv6) acc += pseudo_sum(in, in.len, kProtoIcmpv6);
+  return inet_check_ok(acc);
 }
 
 bool sctp_ok(const L4Input& in) {
@@ -128,10 +102,12 @@ bool udp_ok(const L4Input& in) {
   if (checksum == 0) return !in.ipv6;
   size_t ulen = be16(in.data + 4);
   if (ulen < 8 || ulen > in.len) return false;
-  return csum_ok(in.pseudo + ulen + kProtoUdp + csum_add(in.data, ulen, 0));
+  return inet_check_ok(pseudo_sum(in, ulen, kProtoUdp) + inet_sum_native(in.data, ulen));
 }
 
-bool tcp_ok(const L4Input& in) { return csum_ok(in.pseudo + in.len + kProtoTcp + csum_add(in.data, in.len, 0)); }
+bool tcp_ok(const L4Input& in) {
+  return inet_check_ok(pseudo_sum(in, in.len, kProtoTcp) + inet_sum_native(in.data, in.len));
+}
 
 // The L4 part of the ptype and its checksum verdict. An L4 header too short
 // to hold its checksum leaves the frame L3-only (PAY3): a ptype that claims
@@ -198,7 +174,7 @@ void parse_ipv4(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
   std::memcpy(out.dst_addr, ip + 16, 4);
   out.l3l4p = true;
   // The usual 20-byte header as a constant length, so that sum unrolls.
-  out.ip_error = !csum_ok(ihl == 20 ? csum_add(ip, 20, 0) : csum_add(ip, ihl, 0));
+  out.ip_error = !inet_check_ok(ihl == 20 ? inet_sum_native(ip, 20) : inet_sum_native(ip, ihl));
 
   if (be16(ip + 6) & 0x3FFFu) {  // MF set or a fragment offset: the L4 checksum spans fragments
     out.fragment = true;
@@ -208,7 +184,7 @@ void parse_ipv4(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
   }
   if (total > avail) return;  // cut short: the L4 checksum cannot be checked
 
-  L4Input in{ip[9], ip + ihl, total - ihl, off + ihl, csum_add(ip + 12, 8, 0), false, true};
+  L4Input in{ip[9], ip + ihl, total - ihl, off + ihl, inet_sum_native(ip + 12, 8), false, true};
   classify_l4(out, in);
 }
 
@@ -277,7 +253,7 @@ void parse_ipv6(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
         out.pctype = pctype::FRAG_IPV6;
         return;
       default: {
-        L4Input in{next, p, left, p_off, csum_add(ip + 8, 32, 0), true, !out.ipv6exadd};
+        L4Input in{next, p, left, p_off, inet_sum_native(ip + 8, 32), true, !out.ipv6exadd};
         classify_l4(out, in);
         return;
       }

@@ -1,10 +1,9 @@
 #include "tx_offload.h"
 
-#include "packet_parse.h"
-
-#include <array>
-#include <bit>
 #include <cstring>
+
+#include "checksum.h"
+#include "packet_parse.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -31,68 +30,13 @@ void put_be32(uint8_t* p, uint32_t v) {
   p[3] = static_cast<uint8_t>(v);
 }
 
-// ---- Internet checksum, accumulated in host byte order ----
-//
-// The ones-complement sum does not depend on byte order (RFC 1071 2.B): sum
-// the data as native words, fold, and the folded value stored natively is
-// the checksum in network order. 32-bit native words are summed into 64-bit
-// accumulators (2^16 == 1 mod 2^16-1, so a 32-bit word counts as its two
-// halves); no carry is lost below 2^31 words.
-
-constexpr bool kLittle = std::endian::native == std::endian::little;
-
-inline uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline uint32_t load32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline uint16_t load16(const uint8_t* p) {
-  uint16_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// Native-order partial sum of [p, p+n); p must sit at an even offset of the
-// checksummed region (true for every region here).
-uint64_t native_sum(const uint8_t* p, size_t n, uint64_t acc = 0) {
-  uint64_t a0 = acc, a1 = 0, a2 = 0, a3 = 0;
-  constexpr uint64_t lo = 0xFFFFFFFFull;
-  while (n >= 32) {
-    const uint64_t w0 = load64(p), w1 = load64(p + 8), w2 = load64(p + 16), w3 = load64(p + 24);
-    a0 += (w0 & lo) + (w0 >> 32);
-    a1 += (w1 & lo) + (w1 >> 32);
-    a2 += (w2 & lo) + (w2 >> 32);
-    a3 += (w3 & lo) + (w3 >> 32);
-    p += 32;
-    n -= 32;
-  }
-  while (n >= 8) {
-    const uint64_t w = load64(p);
-    a0 += (w & lo) + (w >> 32);
-    p += 8;
-    n -= 8;
-  }
-  if (n >= 4) {
-    a1 += load32(p);
-    p += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
-    a2 += load16(p);
-    p += 2;
-    n -= 2;
-  }
-  if (n) a3 += kLittle ? uint64_t{p[0]} : uint64_t{p[0]} << 8;  // padded with a zero byte
-  return a0 + a1 + a2 + a3;
-}
+// ---- Internet checksum (checksum.h), in the native domain ----
 
 // Copies n bytes from src to dst (unless kCopy is false) and returns their
-// native-order partial sum: one pass over the source for a TSO payload.
+// native-domain partial sum: one pass over the source for a TSO payload.
+// The SSE2 loop takes whole 64-byte blocks; the rest, and everything
+// without SSE2, goes through the shared inet_sum_native. kCopy false is a
+// plain sum that keeps the vector loop for long L4 regions.
 template <bool kCopy>
 uint64_t copy_sum(uint8_t* dst, const uint8_t* src, size_t n) {
   uint64_t acc = 0;
@@ -125,28 +69,13 @@ uint64_t copy_sum(uint8_t* dst, const uint8_t* src, size_t n) {
   acc = lanes[0] + lanes[1];
 #endif
   if constexpr (kCopy) std::memcpy(dst, src, n);
-  return native_sum(src, n, acc);
-}
-
-uint16_t fold16(uint64_t s) {
-  s = (s & 0xFFFFFFFFull) + (s >> 32);
-  s = (s & 0xFFFFFFFFull) + (s >> 32);
-  s = (s & 0xFFFF) + (s >> 16);
-  s = (s & 0xFFFF) + (s >> 16);
-  return static_cast<uint16_t>(s);
-}
-
-// A host-order 16-bit value as the native word whose memory bytes are its
-// big-endian encoding (for adding lengths into a native sum).
-inline uint64_t be16_native(uint32_t v) {
-  const uint16_t x = static_cast<uint16_t>(v);
-  return kLittle ? uint64_t{static_cast<uint16_t>((x >> 8) | (x << 8))} : uint64_t{x};
+  return inet_sum_native(src, n, acc);
 }
 
 // Stores ~fold(sum) at p (network order). UDP: a result of 0 goes out as
 // 0xFFFF (0 means "no checksum", RFC 768).
 void store_checksum(uint8_t* p, uint64_t sum, bool udp) {
-  uint16_t c = static_cast<uint16_t>(~fold16(sum));
+  uint16_t c = inet_fold_complement(sum);
   if (udp && c == 0) c = 0xFFFF;
   std::memcpy(p, &c, sizeof c);
 }
@@ -154,7 +83,7 @@ void store_checksum(uint8_t* p, uint64_t sum, bool udp) {
 void ipv4_header_checksum(uint8_t* ip, size_t len) {
   ip[10] = 0;
   ip[11] = 0;
-  store_checksum(ip + 10, native_sum(ip, len), false);
+  store_checksum(ip + 10, inet_sum_native(ip, len), false);
 }
 
 // ---- CRC32c (Castagnoli, reflected polynomial 0x82F63B78), slicing by 8 ----
@@ -279,7 +208,7 @@ void fill_checksums(uint8_t* f, size_t len, const Layout& L, size_t tail_from, u
     const bool udp = L.l4t == txd::kCmdL4tUdp;
     const uint32_t l4_bytes = static_cast<uint32_t>(len - L.l4_off);
     uint64_t sum = copy_sum<false>(nullptr, f + L.l4_off, tail_from - L.l4_off) + tail_sum;
-    if (L.tso) sum += be16_native(l4_bytes);
+    if (L.tso) sum += inet_be16_native(l4_bytes);
     store_checksum(f + L.l4_off + (udp ? kUdpCsum : kTcpCsum), sum, udp);
   }
   if (L.ip && L.ip_v4 && L.ip_csum) ipv4_header_checksum(f + L.ip_off, L.ip_len);
@@ -287,29 +216,13 @@ void fill_checksums(uint8_t* f, size_t len, const Layout& L, size_t tail_from, u
     // Covers the inner headers, so it comes after them.
     const uint32_t bytes = static_cast<uint32_t>(len - L.oudp_off);
     uint64_t sum = copy_sum<false>(nullptr, f + L.oudp_off, tail_from - L.oudp_off) + tail_sum;
-    if (L.tso) sum += be16_native(bytes);
+    if (L.tso) sum += inet_be16_native(bytes);
     store_checksum(f + L.oudp_off + kUdpCsum, sum, true);
   }
   if (L.tunnel && L.oip_v4 && L.oip_csum) ipv4_header_checksum(f + L.oip_off, L.oip_len);
 }
 
 }  // namespace
-
-// ---- public helpers ----
-
-uint32_t inet_sum(const uint8_t* data, size_t len, uint32_t sum) {
-  const uint16_t native = fold16(copy_sum<false>(nullptr, data, len));
-  const uint32_t be = kLittle ? static_cast<uint16_t>((native >> 8) | (native << 8)) : native;
-  uint64_t s = uint64_t{sum} + be;
-  return static_cast<uint32_t>((s & 0xFFFFFFFFull) + (s >> 32));
-}
-
-uint16_t inet_fold_complement(uint32_t sum) {
-  uint32_t s = (sum & 0xFFFF) + (sum >> 16);
-  s = (s & 0xFFFF) + (s >> 16);
-  return static_cast<uint16_t>(~s);
-}
-
 
 const char* tx_offload_error_string(TxOffloadError e) {
   switch (e) {

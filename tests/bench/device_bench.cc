@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "device.h"
+#include "driver_steps.h"
 #include "flood.h"
 #include "guest_memory.h"
 #include "log.h"
@@ -48,12 +49,6 @@ class NullMsix : public MsixSink {
   uint64_t raised = 0;
 };
 
-void pack(uint8_t* b, unsigned lsb, unsigned width, uint64_t v) {
-  for (unsigned i = 0; i < width; ++i) {
-    if ((v >> i) & 1) b[(lsb + i) / 8] |= static_cast<uint8_t>(1u << ((lsb + i) % 8));
-  }
-}
-
 // Benchmarks build and reset many devices; their info lines are noise here.
 const bool quiet_log = [] {
   Log::set_level(LogLevel::warn);
@@ -76,21 +71,17 @@ struct RxSetup {
 
   RxSetup() {
     auto wr = [this](uint32_t off, uint32_t v) { dev.mmio_write(off, v); };
-    wr(reg::GLHMC_LANRXBASE, 16);
-    wr(reg::PFHMC_SDDATALOW, static_cast<uint32_t>(kHmc) | (512u << 2) | 3u);
-    wr(reg::PFHMC_SDCMD, reg::PFHMC_SDCMD_PMSDWR);
+    test::program_lan_hmc(dev, kHmc);
     for (uint32_t i = 0; i < 13; ++i) wr(reg::PFQF_HKEY + 128 * i, 0x6d5a56da + i);
     for (uint32_t i = 0; i < 128; ++i) wr(reg::PFQF_HLUT + 128 * i, 0x03020100);
     wr(reg::PFQF_HENA, 0xFFFFFFFF);
     wr(reg::PFQF_HENA + 128, 0xFFFFFFFF);
     wr(reg::PFQF_CTL_0, 1u << 16);
     for (uint32_t q = 0; q < kQueues; ++q) {
-      uint8_t ctx[32] = {};
-      pack(ctx, 32, 57, ring(q) / 128);
-      pack(ctx, 89, 13, kQlen);
-      pack(ctx, 102, 7, 12);
-      pack(ctx, 174, 14, 1536);
-      mem.write(kHmc + 16 * 512 + q * 32, ctx, sizeof ctx);
+      test::RxContextFields rx;  // 1536-byte buffers and frames, as before
+      rx.ring = ring(q);
+      rx.qlen = kQlen;
+      test::write_rx_context(mem, kHmc, q, rx);
       wr(reg::QINT_RQCTL + 4 * q, reg::QINT_CTL_CAUSE_ENA | (q + 1));
       post_all(q);
       wr(reg::QRX_TAIL + 4 * q, kQlen - 1);
