@@ -174,8 +174,9 @@ std::optional<Outcome> RunWatch::check() {
       // It died when the console went quiet, not when we noticed.
       crash_ = SeenCrash{report, std::max(boot_, 1), seconds_between(start_, last_activity_), /*from_console=*/false};
       crashes_.push_back(*crash_);
-      reporter_.say("[" + fixed(crash_->at_s, 0) + " s] boot " + std::to_string(crash_->boot) +
-                    ": crash: silent hang after a kernel page fault on " + hex + " (no console output)");
+      reporter_.say("[" + fixed(elapsed_s(), 0) + " s] boot " + std::to_string(crash_->boot) +
+                    ": crash: silent hang after a kernel page fault on " + hex + " (console silent since " +
+                    fixed(crash_->at_s, 1) + " s)");
       return Outcome::failed(Outcome::Kind::guest_died, "the guest crashed: " + report.title);
     }
     hung_ = true;
