@@ -2,24 +2,19 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
 
 #include "unique_fd.h"
+#include "unix_socket.h"
 
 namespace x710 {
 
 std::optional<nlohmann::json> device_request(const std::string& socket_path, const nlohmann::json& request,
                                              std::chrono::milliseconds timeout) {
-  sockaddr_un addr{};
-  if (socket_path.size() >= sizeof addr.sun_path) return std::nullopt;
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd = connect_unix(socket_path);
   if (!fd) return std::nullopt;
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return std::nullopt;
   const std::string line = request.dump() + "\n";
   if (::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
     return std::nullopt;

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,6 +11,7 @@
 #include <sstream>
 
 #include "unique_fd.h"
+#include "unix_socket.h"
 
 namespace x710 {
 
@@ -50,13 +50,8 @@ bool send_json(int fd, const nlohmann::json& j) {
 
 std::optional<std::string> qmp_human_command(const std::string& socket_path, const std::string& command,
                                              std::chrono::milliseconds timeout) {
-  sockaddr_un addr{};
-  if (socket_path.size() >= sizeof addr.sun_path) return std::nullopt;
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd = connect_unix(socket_path);
   if (!fd) return std::nullopt;
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return std::nullopt;
   const auto deadline = Clock::now() + timeout;
   std::string buffer;
   if (!read_reply(fd.get(), buffer, deadline)) return std::nullopt;  // the greeting

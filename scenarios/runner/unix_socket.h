@@ -11,6 +11,10 @@ namespace x710 {
 // A non-blocking listening socket at PATH; throws InfraError (e.g. a path longer
 // than the 107 bytes a UNIX socket address holds).
 UniqueFd listen_unix(const std::string& path);
+// A connected (blocking) client socket to PATH; an invalid fd when the path
+// cannot be a socket address or nobody listens there (the callers treat an
+// absent device or QEMU as normal).
+UniqueFd connect_unix(const std::string& path);
 // Accepts one connection (non-blocking); an invalid fd if none is pending.
 UniqueFd accept_connection(int listen_fd);
 
