@@ -1,6 +1,7 @@
 #include "flood.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "checksum.h"
@@ -12,9 +13,13 @@ namespace {
 constexpr size_t kEth = 14, kIp = 20, kUdp = 8;
 constexpr size_t kHeaders = kEth + kIp + kUdp;
 
+// One 16-bit store, not two byte stores: the receive path reads these
+// fields back at once with wider loads, and a load that spans several
+// pending stores cannot be forwarded from them; it waits for the store queue
+// to drain, behind the previous frames' writes into guest memory.
 void put_be16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
+  const uint16_t be = std::endian::native == std::endian::little ? static_cast<uint16_t>((v >> 8) | (v << 8)) : v;
+  std::memcpy(p, &be, sizeof be);
 }
 
 }  // namespace
