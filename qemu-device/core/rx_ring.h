@@ -49,6 +49,8 @@ class RxDescriptorCache {
  public:
   size_t size() const { return count_; }
   const RxDescriptorSlot& front() const { return slots_[head_]; }
+  // The i-th oldest; i < size().
+  const RxDescriptorSlot& at(size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   void pop_front() {
     head_ = (head_ + 1) & (slots_.size() - 1);
     --count_;

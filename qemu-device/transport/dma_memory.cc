@@ -62,4 +62,13 @@ bool DmaMemory::write(uint64_t gpa, const void* src, size_t len) {
   return true;
 }
 
+void DmaMemory::prefetch_for_write(uint64_t gpa, size_t len) {
+  // Only addresses that resolve: a hint must not touch unmapped memory.
+  // At most the first two cache lines, which is all a small frame needs.
+  uint8_t* p = host_pointer(gpa, len);
+  if (!p) return;
+  __builtin_prefetch(p, 1, 3);
+  if (len > 64) __builtin_prefetch(p + 64, 1, 3);
+}
+
 }  // namespace x710

@@ -17,6 +17,7 @@ class DmaMemory : public GuestMemory {
   void remove_region(uint64_t iova);
   bool read(uint64_t gpa, void* dst, size_t len) override;
   bool write(uint64_t gpa, const void* src, size_t len) override;
+  void prefetch_for_write(uint64_t gpa, size_t len) override;
   size_t region_count() const { return regions_.size(); }
 
  private:

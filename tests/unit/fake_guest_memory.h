@@ -16,6 +16,13 @@ class FakeGuestMemory : public GuestMemory {
   FakeGuestMemory(uint64_t base, size_t size) : base_(base), bytes_(size, 0) {}
   bool read(uint64_t gpa, void* dst, size_t len) override;
   bool write(uint64_t gpa, const void* src, size_t len) override;
+  // Recorded, never acted on: tests check what the receive path names.
+  void prefetch_for_write(uint64_t gpa, size_t len) override { prefetches.push_back({gpa, len}); }
+  struct Prefetch {
+    uint64_t gpa;
+    size_t len;
+  };
+  std::vector<Prefetch> prefetches;
 
   template <typename T>
   T get(uint64_t gpa) {

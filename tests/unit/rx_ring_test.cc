@@ -4,6 +4,7 @@
 // i40e_clean_rx_irq reads them, multi-buffer frames, drops, interrupts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "driver_steps.h"
@@ -131,6 +132,26 @@ TEST_F(RxFixture, CachedDescriptorsStayUsableAfterTheDriverRewritesTheRing) {
   ASSERT_EQ(dev.lan().receive(0, frame(64, 9), RxFrameInfo{}), RxResult::delivered);
   EXPECT_EQ(mem.get<uint8_t>(original), 9);
   EXPECT_EQ(mem.get<uint8_t>(buffer(0, 20)), 0);
+}
+
+TEST_F(RxFixture, PrefetchHintNamesAPostedBufferAFewFramesAhead) {
+  // The hint is for a buffer the queue already holds (its cache), so it is
+  // one the driver posted; it runs ahead of the frame being written, and at
+  // the end of the posted buffers it names the last one, never beyond.
+  dev.lan().set_rx_descriptor_cache(8);
+  setup(0);
+  for (uint32_t i = 0; i < kQlen - 1; ++i) {
+    mem.prefetches.clear();
+    ASSERT_EQ(dev.lan().receive(0, frame(64, 0), RxFrameInfo{}), RxResult::delivered);
+    if (i + 1 == kQlen - 1) {
+      EXPECT_TRUE(mem.prefetches.empty()) << "nothing is posted after the last buffer";
+      continue;
+    }
+    ASSERT_EQ(mem.prefetches.size(), 1u) << "frame " << i;
+    const uint32_t expected = std::min<uint32_t>(i + 1 + 4, kQlen - 2);
+    EXPECT_EQ(mem.prefetches[0].gpa, buffer(0, expected)) << "frame " << i;
+    EXPECT_EQ(mem.prefetches[0].len, 64u);
+  }
 }
 
 TEST_F(RxFixture, InterruptWaitsForReenableAfterAutoMask) {
