@@ -18,13 +18,10 @@ std::string GuestRun::section(const std::string& name) const {
   return it == sections.end() ? std::string{} : it->second;
 }
 
-GuestRun run_guest(const std::string& script, const std::vector<std::string>& extra_args) {
+CliRun run_cli(std::vector<std::string> args, bool merge_stderr) {
   const char* cli = std::getenv("X710_CLI");
   if (cli == nullptr) throw std::runtime_error("X710_CLI is not set: run the suite through ./x710 test");
-  std::vector<std::string> args = {cli, "boot"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
-  args.push_back("--");
-  args.push_back(script);
+  args.insert(args.begin(), cli);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -34,14 +31,18 @@ GuestRun run_guest(const std::string& script, const std::vector<std::string>& ex
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  if (merge_stderr) posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid;
-  if (posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error(std::string("cannot start ") + cli);
+  const int spawned = posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
-  GuestRun run;
+  if (spawned != 0) {
+    close(out[0]);
+    throw std::runtime_error(std::string("cannot start ") + cli);
+  }
+  CliRun run;
   char buf[4096];
   ssize_t n;
   while ((n = read(out[0], buf, sizeof buf)) > 0) run.output.append(buf, static_cast<size_t>(n));
@@ -49,6 +50,25 @@ GuestRun run_guest(const std::string& script, const std::vector<std::string>& ex
   int status = 0;
   waitpid(pid, &status, 0);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
+}
+
+std::string ctl(const std::string& run_dir, const std::string& request) {
+  // stderr joined so that a poll before the device is up prints nothing
+  // into the test's log; the caller sees the reason instead of a reply.
+  return run_cli({"ctl", "--run", run_dir, request}).output;
+}
+
+GuestRun run_guest(const std::string& script, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {"boot"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args.push_back("--");
+  args.push_back(script);
+  // The guest's output only: the launcher's progress lines stay on stderr.
+  const CliRun cli = run_cli(args, /*merge_stderr=*/false);
+  GuestRun run;
+  run.exit_code = cli.exit_code;
+  run.output = cli.output;
 
   std::istringstream lines(run.output);
   std::string line, current;

@@ -9,6 +9,19 @@
 
 namespace x710::test {
 
+// One run of x710-cli (the binary ./x710 runs) with `args`, stdin from
+// /dev/null; stderr joins stdout when `merge_stderr`, else it passes through.
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+CliRun run_cli(std::vector<std::string> args, bool merge_stderr = true);
+
+// One control-channel request to the device of the boot whose run directory
+// is `run_dir` (`x710-cli ctl --run DIR REQUEST`): its reply line, or the
+// reason there is none (e.g. the device is not up yet).
+std::string ctl(const std::string& run_dir, const std::string& request);
+
 struct GuestRun {
   int exit_code = -1;
   std::string output;                              // the guest command's stdout

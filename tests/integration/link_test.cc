@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -14,17 +12,6 @@
 
 namespace x710::test {
 namespace {
-
-std::string ctl(const std::string& dir, const std::string& request) {
-  const std::string cmd = std::string(std::getenv("X710_CLI")) + " ctl --run '" + dir + "' '" + request + "' 2>/dev/null";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  return out;
-}
 
 TEST(Link, CableOutAndBackThroughTheControlChannel) {
   char tmpl[] = "/tmp/x710-link-test-XXXXXX";

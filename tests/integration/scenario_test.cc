@@ -9,9 +9,6 @@
 // to stop. healthy-nic, the same run with a 20 ms latency, must stay clean.
 // Bad scenario input must fail before a boot.
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,49 +19,13 @@
 #include <sstream>
 #include <stdexcept>
 
-extern char** environ;
+#include "guest_run.h"
 
 namespace x710::test {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(std::vector<std::string> args) {
-  const char* cli = std::getenv("X710_CLI");
-  if (cli == nullptr) throw std::runtime_error("X710_CLI is not set: run the suite through ./x710 test");
-  args.insert(args.begin(), cli);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid;
-  if (posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error(std::string("cannot start ") + cli);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  CliRun run;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(out[0], buf, sizeof buf)) > 0) run.output.append(buf, static_cast<size_t>(n));
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
-}
 
 struct TempDir {
   fs::path path;
