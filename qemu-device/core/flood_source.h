@@ -28,6 +28,7 @@ class FloodSource {
 
   void tick(uint64_t now_ns);
   void set_rate(uint64_t pps, uint64_t now_ns);
+  uint64_t pps() const { return pps_; }  // 0: as fast as descriptors allow
   const FloodStats& stats() const { return stats_; }
   const FloodGenerator& generator() const { return gen_; }
 

@@ -48,6 +48,9 @@ json stats_of(Device& device, FloodSource* flood) {
                       {"tx_bytes", tx.bytes}});
   }
   json out = {{"ok", true},
+              // The clock the flood is paced by: a rate between two samples
+              // is the counters' difference over this one's.
+              {"now_ns", static_cast<uint64_t>(g_get_monotonic_time()) * 1000},
               {"link_up", device.firmware().link.up},
               {"pf_resets", device.pf_resets()},
               {"port", {{"rx_frames", port.frames},
@@ -58,7 +61,8 @@ json stats_of(Device& device, FloodSource* flood) {
               {"race", race_counters_json(device.race_monitor().counters())},
               {"queues", queues}};
   if (flood) {
-    out["flood"] = {{"offered", flood->stats().offered},
+    out["flood"] = {{"pps", flood->pps()},
+                    {"offered", flood->stats().offered},
                     {"delivered", flood->stats().delivered},
                     {"dropped", flood->stats().dropped},
                     {"next_sequence", flood->generator().sequence()}};
