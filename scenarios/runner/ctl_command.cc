@@ -1,64 +1,55 @@
 #include "ctl_command.h"
 
-#include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "outcome.h"
+#include "unique_fd.h"
+#include "unix_socket.h"
 
 namespace x710 {
 
 namespace {
 
+// How long one reply may take: the device answers from its event loop, so
+// only a wedged device takes more than a moment.
+constexpr std::chrono::seconds kReplyTimeout{30};
+
 // One request per line, one reply per line (qemu-device/transport/control_channel.h).
 int send_requests(const std::string& socket_path, const std::vector<std::string>& requests) {
-  sockaddr_un addr{};
-  if (socket_path.size() >= sizeof addr.sun_path) {
+  if (socket_path.size() >= sizeof(sockaddr_un::sun_path)) {
     std::fprintf(stderr, "x710 ctl: socket path too long: %s\n", socket_path.c_str());
     return exit_code::infrastructure;
   }
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  UniqueFd fd = connect_unix(socket_path);
+  if (!fd) {
     std::fprintf(stderr, "x710 ctl: cannot connect to %s: %s (is the run still going?)\n", socket_path.c_str(),
                  std::strerror(errno));
-    if (fd >= 0) ::close(fd);
     return exit_code::infrastructure;
   }
   int status = 0;
-  std::string pending;
+  std::string buffer;
   for (const auto& request : requests) {
-    const std::string line = request + "\n";
-    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    if (!send_line(fd.get(), request)) {
       std::fprintf(stderr, "x710 ctl: write failed: %s\n", std::strerror(errno));
-      ::close(fd);
       return exit_code::infrastructure;
     }
-    size_t nl;
-    while ((nl = pending.find('\n')) == std::string::npos) {
-      char buf[4096];
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) {
-        std::fprintf(stderr, "x710 ctl: the device closed the connection\n");
-        ::close(fd);
-        return exit_code::infrastructure;
-      }
-      pending.append(buf, static_cast<size_t>(n));
+    const auto reply = read_line(fd.get(), buffer, std::chrono::steady_clock::now() + kReplyTimeout);
+    if (!reply) {
+      std::fprintf(stderr, "x710 ctl: no reply from the device within %lld s (or it closed the connection)\n",
+                   static_cast<long long>(kReplyTimeout.count()));
+      return exit_code::infrastructure;
     }
-    const std::string reply = pending.substr(0, nl);
-    pending.erase(0, nl + 1);
-    std::printf("%s\n", reply.c_str());
+    std::printf("%s\n", reply->c_str());
     // A refused request makes the command fail, so scripts can test $?.
-    if (reply.find("\"ok\":false") != std::string::npos) status = 1;
+    if (reply->find("\"ok\":false") != std::string::npos) status = 1;
   }
-  ::close(fd);
   return status;
 }
 

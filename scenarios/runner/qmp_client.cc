@@ -1,9 +1,5 @@
 #include "qmp_client.h"
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -21,30 +17,15 @@ using Clock = std::chrono::steady_clock;
 
 // Reads one JSON reply that is not an asynchronous event.
 std::optional<nlohmann::json> read_reply(int fd, std::string& buffer, Clock::time_point deadline) {
-  for (;;) {
-    size_t nl;
-    while ((nl = buffer.find('\n')) != std::string::npos) {
-      const std::string line = buffer.substr(0, nl);
-      buffer.erase(0, nl + 1);
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object() || j.contains("event")) continue;
-      return j;
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return std::nullopt;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return std::nullopt;
-    char buf[65536];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return std::nullopt;
-    buffer.append(buf, static_cast<size_t>(n));
+  while (const auto line = read_line(fd, buffer, deadline)) {
+    auto j = nlohmann::json::parse(*line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.contains("event")) continue;
+    return j;
   }
+  return std::nullopt;
 }
 
-bool send_json(int fd, const nlohmann::json& j) {
-  const std::string line = j.dump() + "\n";
-  return ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size());
-}
+bool send_json(int fd, const nlohmann::json& j) { return send_line(fd, j.dump()); }
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // starts, and QEMU connects to it as a chardev client.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "unique_fd.h"
@@ -15,6 +17,13 @@ UniqueFd listen_unix(const std::string& path);
 // cannot be a socket address or nobody listens there (the callers treat an
 // absent device or QEMU as normal).
 UniqueFd connect_unix(const std::string& path);
+// Line protocols (the device's control channel, QMP): one message per line.
+// send_line appends the newline; false if the peer is gone (no SIGPIPE).
+bool send_line(int fd, const std::string& message);
+// The next line without its newline, from `buffer` (bytes already read and
+// not yet consumed, kept between calls) or from the socket; nullopt at the
+// deadline or when the peer closes first.
+std::optional<std::string> read_line(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline);
 // Accepts one connection (non-blocking); an invalid fd if none is pending.
 UniqueFd accept_connection(int listen_fd);
 
