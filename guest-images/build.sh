@@ -86,10 +86,12 @@ first_executable() {
 }
 
 # Sets INIT_VERSION, the hash of this builder's own inputs: 6 hex digits of the sha256
-# of guest-images/init with the scenario steps (steps.sh), 6 of this script's.
+# of the files that go into the guest from here (guest-images/init, the scenario steps
+# in steps.sh, the MMIO timer's source), 6 of this script's.
 init_version() {
   local guest_files builder
-  guest_files=$(cat "$GUEST_SRC/init" "$GUEST_SRC/steps.sh" | sha256sum) || die "cannot hash $GUEST_SRC/init"
+  guest_files=$(cat "$GUEST_SRC/init" "$GUEST_SRC/steps.sh" "$GUEST_SRC/mmio-timing.c" | sha256sum) ||
+    die "cannot hash the guest files in $GUEST_SRC"
   builder=$(sha256sum < "$GUEST_SRC/build.sh") || die "cannot hash $GUEST_SRC/build.sh"
   INIT_VERSION="${guest_files:0:6}${builder:0:6}"
 }
@@ -372,6 +374,12 @@ EOF
   install -m 0755 "$GUEST_SRC/init" "$root/init"
   # The scenario steps, sourced by the command the runner sends (./x710 run).
   install -D -m 0644 "$GUEST_SRC/steps.sh" "$root/usr/lib/x710/steps.sh"
+  # The guest side of `./x710 bench`'s MMIO figure, linked against the same glibc as
+  # ip and ethtool (already in the image).
+  need_packages gcc libc6-dev
+  mkdir -p "$root/usr/bin"
+  cc -O2 -Wall -o "$root/usr/bin/x710-mmio-timing" "$GUEST_SRC/mmio-timing.c" >&2 ||
+    die "cannot compile $GUEST_SRC/mmio-timing.c"
 
   # The kernel opens /dev/console for /init before anything is mounted; the node can
   # only be made as root (init copes without it: it mounts devtmpfs first).
