@@ -114,7 +114,7 @@ int run_guest_benchmark() {
 Command add_bench_command(CLI::App& parent) {
   CLI::App* bench = parent.add_subcommand(
       "bench",
-      "Benchmarks: the device core (Google Benchmark; its ARGS pass through) and one guest boot for end-to-end "
+      "Benchmarks: the device core (Google Benchmark; its ARGS pass through) and two guest boots for end-to-end "
       "figures (--core-only skips it)");
   bench->prefix_command();
   return {bench, [bench] {
