@@ -115,7 +115,7 @@ Command add_bench_command(CLI::App& parent) {
   CLI::App* bench = parent.add_subcommand(
       "bench",
       "Benchmarks: the device core (Google Benchmark; its ARGS pass through) and two guest boots for end-to-end "
-      "figures (--core-only skips it)");
+      "figures (--core-only skips them)");
   bench->prefix_command();
   return {bench, [bench] {
             try {
