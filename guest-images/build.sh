@@ -8,6 +8,10 @@
 #   build.sh --kernel BZIMAGE [--modules DIR] [--out DIR]
 #                                                  a kernel of your own; DIR is lib/modules/REL
 #                                                  or a directory holding it (INSTALL_MOD_PATH)
+#   build.sh [--kernel ... --modules DIR] --i40e I40E_KO
+#                                                  the same guest with this i40e.ko instead of
+#                                                  the kernel's own (a patched driver built with
+#                                                  make M=... against that kernel's headers)
 #
 # Stdout: exactly one line, the output directory, which holds
 #   vmlinuz         the kernel for -kernel: normally the bzImage's payload, uncompressed,
@@ -184,6 +188,35 @@ stage_modules() {
   printf '%s\n' "${order[@]}" > "$dest/x710-modules.order"
   if [ -f "$src/modules.builtin" ]; then cp "$src/modules.builtin" "$dest/"; fi
   return 0
+}
+
+# replace_i40e KO MODDIR REL: puts KO (.ko, .ko.xz, .ko.zst, .ko.gz) in place of the
+# i40e module staged in MODDIR (a lib/modules/REL directory written by stage_modules),
+# after checking that it is an i40e module for kernel REL whose dependencies are staged.
+replace_i40e() {
+  local ko=$1 moddir=$2 rel=$3
+  local staged; staged=$(grep -m1 -E '(^|/)i40e\.ko$' "$moddir/x710-modules.order" || true)
+  [ -n "$staged" ] || die "--i40e: the guest kernel has no i40e module to replace (is i40e built in?)"
+  local tmp="$moddir/$staged.new"
+  unpack_module "$ko" "$tmp"
+  local name vm deps d
+  name=$(modinfo_field "$tmp" name)
+  vm=$(modinfo_field "$tmp" vermagic)
+  if [ "$name" != i40e ]; then
+    rm -f "$tmp"
+    die "--i40e $ko: not an i40e module (its .modinfo says name=${name:-nothing})"
+  fi
+  if [ "${vm%% *}" != "$rel" ]; then
+    rm -f "$tmp"
+    die "--i40e $ko: built for kernel ${vm%% *}, but the guest kernel is $rel (build it against that kernel's headers: make -C /lib/modules/$rel/build M=\$PWD)"
+  fi
+  IFS=, read -r -a deps <<< "$(modinfo_field "$tmp" depends)"
+  for d in "${deps[@]}"; do
+    [ -n "$d" ] || continue
+    grep -q -E "(^|/)$(modname "$d")\.ko$|(^|/)${d}\.ko$" "$moddir/x710-modules.order" ||
+      { rm -f "$tmp"; die "--i40e $ko: needs module $d, which the guest's i40e did not"; }
+  done
+  mv -f "$tmp" "$moddir/$staged"
 }
 
 # Kernel release of a bzImage (from its setup header) or of an ELF vmlinux.
@@ -500,14 +533,18 @@ ensure_kernel_tree() {
 }
 
 build_default() {
-  local out_arg=$1 iv=$2
-  local pkg rel out
+  local out_arg=$1 iv=$2 i40e=$3
+  local pkg rel out ihash=""
   newest_kernel_package
   pkg=$KERNEL_PKG
   rel=${pkg#linux-image-}; rel=${rel%-unsigned}
   out=${out_arg:-$X710_CACHE/guest-$rel-$iv}
   [ -n "$out_arg" ] || [ "$KERNEL_FORMAT" = pvh ] || out=$out-$KERNEL_FORMAT
-  local stamp="default $pkg init=$iv kernel=$KERNEL_FORMAT"
+  if [ -n "$i40e" ]; then
+    ihash=$(sha256sum < "$i40e" | cut -c1-16)
+    [ -n "$out_arg" ] || out=$out-i40e-$ihash
+  fi
+  local stamp="default $pkg init=$iv kernel=$KERNEL_FORMAT i40e=${ihash:-debian}"
   if [ -f "$out/.complete" ] && [ "$(< "$out/.complete")" = "$stamp" ]; then echo "$out"; return; fi
 
   exec 9> "$X710_CACHE/.guest-build.lock"
@@ -517,9 +554,19 @@ build_default() {
   local t0=$SECONDS
   ensure_kernel_tree "$pkg" "$rel"
   local ktree=$KTREE_DIR
-  say "building the guest initramfs ($rel, init $iv) into $out"
+  # The kernel's modules, or a copy with the user's i40e.ko in place (checked first,
+  # so a wrong module leaves nothing behind).
+  local mods=$ktree
+  if [ -n "$i40e" ]; then
+    mods=$(mktemp -d "$X710_CACHE/.i40e-mods.XXXXXX")
+    CLEANUP+=("$mods")
+    mkdir -p "$mods/lib/modules"
+    cp -a "$ktree/lib/modules/$rel" "$mods/lib/modules/"
+    replace_i40e "$i40e" "$mods/lib/modules/$rel" "$rel"
+  fi
+  say "building the guest initramfs ($rel, init $iv${ihash:+, i40e.ko $i40e}) into $out"
   rm -rf "$out"; mkdir -p "$out"
-  assemble_initrd "$out" "$ktree" "$rel"
+  assemble_initrd "$out" "$mods" "$rel"
   local vmlinux=""
   [ "$KERNEL_FORMAT" = pvh ] && [ -f "$ktree/vmlinux" ] && vmlinux=$ktree/vmlinux
   finish_output "$out" "$ktree/vmlinuz" "$vmlinux" "$rel" "$stamp" link
@@ -556,7 +603,7 @@ find_moddir() {
 }
 
 build_user() {
-  local kernel=$1 modules=$2 out_arg=$3 iv=$4
+  local kernel=$1 modules=$2 out_arg=$3 iv=$4 i40e=$5
   [ -e "$kernel" ] || die "--kernel $kernel: no such file"
   if ! [ -f "$kernel" ] || ! [ -r "$kernel" ]; then die "--kernel $kernel: not a readable file"; fi
   kernel=$(readlink -f "$kernel")
@@ -584,6 +631,7 @@ build_user() {
     i40e=$(find "$moddir" -type f \( -name 'i40e.ko' -o -name 'i40e.ko.*' \) -print -quit)
     if [ -z "$i40e" ]; then
       if [ -f "$moddir/modules.builtin" ] && grep -q '/i40e\.ko$' "$moddir/modules.builtin"; then
+        [ -z "$i40e" ] || die "--i40e: i40e is built into $kernel (modules.builtin says so), so no module can replace it; build the kernel with CONFIG_I40E=m"
         say "i40e is built into $kernel (modules.builtin says so); the initramfs carries no modules"
         moddir=""
       else
@@ -591,6 +639,7 @@ build_user() {
       fi
     fi
   else
+    [ -z "$i40e" ] || die "--i40e goes with --modules when --kernel is given (the module tree it replaces i40e.ko in)"
     say "no --modules given: assuming i40e is built into $kernel (CONFIG_I40E=y)"
   fi
   [ -n "$rel" ] || die "could not read the kernel release from $kernel"
@@ -601,7 +650,12 @@ build_user() {
   if [ -n "$moddir" ]; then
     mfp=$( (cd "$moddir" && find . -type f -name '*.ko*' -printf '%P %s %T@\n' | LC_ALL=C sort | sha256sum | cut -c1-16) )
   fi
-  local stamp="user kernel=$khash modules=${moddir:-none}:$mfp init=$iv kernel=$KERNEL_FORMAT"
+  local ihash=debian
+  if [ -n "$i40e" ]; then
+    ihash=$(sha256sum < "$i40e" | cut -c1-16)
+    [ -n "$out_arg" ] || out=$out-i40e-$ihash
+  fi
+  local stamp="user kernel=$khash modules=${moddir:-none}:$mfp init=$iv kernel=$KERNEL_FORMAT i40e=$ihash"
   if [ -f "$out/.complete" ] && [ "$(< "$out/.complete")" = "$stamp" ]; then echo "$out"; return; fi
 
   exec 9> "$X710_CACHE/.guest-build.lock"
@@ -614,6 +668,7 @@ build_user() {
   if [ -n "$moddir" ]; then
     mkdir -p "$tmp/lib/modules/$rel"
     stage_modules "$moddir" "$tmp/lib/modules/$rel" "$rel" $GUEST_MODULES
+    [ -z "$i40e" ] || replace_i40e "$i40e" "$tmp/lib/modules/$rel" "$rel"
     assemble_initrd "$out" "$tmp" "$rel"
   else
     assemble_initrd "$out" "" "$rel"
@@ -640,7 +695,7 @@ build_user() {
 # ---------------------------------------------------------------------------
 
 main() {
-  local kernel="" modules="" out=""
+  local kernel="" modules="" out="" i40e=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --kernel) [ $# -ge 2 ] || die "--kernel needs a file"; kernel=$2; shift 2 ;;
@@ -648,12 +703,18 @@ main() {
       --modules) [ $# -ge 2 ] || die "--modules needs a directory"; modules=$2; shift 2 ;;
       --modules=*) modules=${1#*=}; shift ;;
       --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
+      --i40e) [ $# -ge 2 ] || die "--i40e needs a module file"; i40e=$2; shift 2 ;;
+      --i40e=*) i40e=${1#*=}; shift ;;
       --out=*) out=${1#*=}; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage; die "unknown argument: $1" ;;
     esac
   done
   [ -z "$modules" ] || [ -n "$kernel" ] || die "--modules goes with --kernel"
+  if [ -n "$i40e" ]; then
+    [ -f "$i40e" ] && [ -r "$i40e" ] || die "--i40e $i40e: not a readable file"
+    i40e=$(readlink -f "$i40e")
+  fi
   if [ -n "$out" ]; then
     mkdir -p "$out" || die "cannot create --out $out"
     out=$(cd "$out" && pwd)
@@ -662,9 +723,9 @@ main() {
   init_version
   local iv=$INIT_VERSION
   if [ -n "$kernel" ]; then
-    build_user "$kernel" "$modules" "$out" "$iv"
+    build_user "$kernel" "$modules" "$out" "$iv" "$i40e"
   else
-    build_default "$out" "$iv"
+    build_default "$out" "$iv" "$i40e"
   fi
 }
 

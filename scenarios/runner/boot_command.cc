@@ -44,8 +44,14 @@ void register_options(CLI::App& boot, BootOptions& o) {
       ->check(CLI::Validator(CLI::ExistingDirectory).description(""))
       ->needs(kernel)
       ->type_name("DIR");
-  boot.add_option("--initrd", o.initrd, "Initramfs instead of the default guest's")
+  auto* initrd = boot.add_option("--initrd", o.initrd, "Initramfs instead of the default guest's")
+                     ->check(CLI::Validator(CLI::ExistingFile).description(""))
+                     ->type_name("FILE");
+  boot.add_option("--i40e", o.i40e,
+                  "An i40e.ko (e.g. your patched driver) instead of the guest kernel's own; built against that "
+                  "kernel (the default guest's, or --kernel with --modules)")
       ->check(CLI::Validator(CLI::ExistingFile).description(""))
+      ->excludes(initrd)
       ->type_name("FILE");
   boot.add_option("--append", o.append, "Extra kernel command line (repeatable)")
       ->allow_extra_args(false)

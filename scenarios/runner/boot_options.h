@@ -10,6 +10,7 @@ namespace x710 {
 struct BootOptions {
   std::string kernel;                   // empty: $X710_GUEST_DIR/vmlinuz
   std::string modules;                  // with kernel: its module tree (i40e.ko)
+  std::string i40e;                     // an i40e.ko replacing the guest kernel's own
   std::string initrd;                   // empty: $X710_GUEST_DIR/initrd.img
   std::vector<std::string> append;      // extra kernel command line words
   std::string memory = "1G";

@@ -47,10 +47,10 @@ BootPlan make_boot_plan(const BootOptions& options) {
   check_executable(q.qemu, "X710_QEMU", options.dry_run);
   q.firmware_dirs = env::firmware_dirs();
   // Only look up the default guest when an override does not replace it. A
-  // user kernel without an explicit initrd gets our /init (and its modules)
-  // packed by guest-images/build.sh.
-  if (!options.kernel.empty() && options.initrd.empty() && !options.dry_run) {
-    const std::string dir = build_user_guest(options.kernel, options.modules);
+  // user kernel or i40e.ko without an explicit initrd gets our /init (and the
+  // modules) packed by guest-images/build.sh.
+  if ((!options.kernel.empty() || !options.i40e.empty()) && options.initrd.empty() && !options.dry_run) {
+    const std::string dir = build_user_guest(options.kernel, options.modules, options.i40e);
     q.kernel = default_kernel(dir);
     q.initrd = dir + "/initrd.img";
   } else {

@@ -34,6 +34,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::string kernel;
   std::string modules;
+  std::string i40e;
   std::optional<uint32_t> boots;
   std::optional<uint64_t> seed;
   std::string out_dir;
@@ -136,6 +137,7 @@ OnceResult run_once(const RunOptions& o) {
   BootOptions boot;
   boot.kernel = o.kernel;
   boot.modules = o.modules;
+  boot.i40e = o.i40e;
   boot.append = scenario.append;
   boot.memory = scenario.memory;
   boot.cpus = static_cast<int>(scenario.cpus);
@@ -148,6 +150,7 @@ OnceResult run_once(const RunOptions& o) {
     plan.qemu.accel = resolve_accel(o.accel, plan, signals, reporter);
     result.accel = accel_name(plan.qemu.accel);
     result.kernel = plan.qemu.kernel;
+    result.i40e = o.i40e;
 
     RunDir dir(o.out_dir.empty() ? default_out_dir(scenario.name) : o.out_dir);
     result.run_dir = dir.path();
@@ -170,6 +173,8 @@ OnceResult run_once(const RunOptions& o) {
                   : scenario.traffic.pps ? std::to_string(scenario.traffic.pps) + " pps"
                                          : std::string("off")) +
                  ", " + result.accel + "; output in " + dir.path());
+    if (!o.kernel.empty()) reporter.say("  kernel " + o.kernel);
+    if (!o.i40e.empty()) reporter.say("  i40e.ko " + o.i40e + " (instead of the kernel's own)");
     const Outcome outcome = run_boot_session(config, signals, reporter);
     watch.finish();
 
@@ -302,6 +307,10 @@ void add_common_options(CLI::App& app, RunOptions& o) {
       ->needs(kernel)
       ->check(CLI::ExistingDirectory)
       ->type_name("DIR");
+  app.add_option("--i40e", o.i40e,
+                 "An i40e.ko (e.g. your patched driver) instead of the guest kernel's own; built against that kernel")
+      ->check(CLI::Validator(CLI::ExistingFile).description(""))
+      ->type_name("FILE");
   app.add_option("--boots", o.boots, "Boots at most (overrides the scenario's `boots`)")->type_name("N");
   app.add_option("--seed", o.seed, "Seed of the random latency forms (device.disable_seed)")->type_name("N");
   app.add_option("--out", o.out_dir, "Output directory (default: runs/SCENARIO-TIME in the checkout)")

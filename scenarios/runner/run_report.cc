@@ -89,6 +89,7 @@ json run_report(const Scenario& scenario, const RunWatch& watch, const RunResult
                     {"device", result.device_version}}},
       {"settings", {{"overrides", result.overrides},
                     {"kernel_file", result.kernel},
+                    {"i40e_file", result.i40e.empty() ? json(nullptr) : json(result.i40e)},
                     {"append", scenario.append},
                     {"accel", result.accel},
                     {"rx_disable_latency", scenario.device.rx_disable_latency},

@@ -21,6 +21,7 @@ struct RunResult {
   std::string qemu_version;
   std::string device_version;
   std::string kernel;  // the file booted
+  std::string i40e;    // --i40e: the module that replaced the kernel's own
 };
 
 // Counts from the device's timeline.jsonl (complete even after the device

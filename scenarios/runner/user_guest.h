@@ -6,9 +6,10 @@
 
 namespace x710 {
 
-// Runs `$X710_ROOT/guest-images/build.sh --kernel KERNEL [--modules MODULES]`,
-// letting its progress lines through to stderr; returns the directory it
-// printed. Throws InfraError with build.sh's own message on failure.
-std::string build_user_guest(const std::string& kernel, const std::string& modules);
+// Runs `$X710_ROOT/guest-images/build.sh [--kernel KERNEL [--modules MODULES]]
+// [--i40e I40E]` (the default kernel when KERNEL is empty), letting its
+// progress lines through to stderr; returns the directory it printed. Throws
+// InfraError with build.sh's own message on failure.
+std::string build_user_guest(const std::string& kernel, const std::string& modules, const std::string& i40e = {});
 
 }  // namespace x710
