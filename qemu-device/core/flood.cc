@@ -33,8 +33,9 @@ std::string FloodConfig::problem() const {
   return {};
 }
 
-FloodGenerator::FloodGenerator(const FloodConfig& config, const std::array<uint8_t, 6>& dst_mac)
-    : config_(config), frame_(config.frame_size, 0) {
+FloodGenerator::FloodGenerator(const FloodConfig& config, const std::array<uint8_t, 6>& dst_mac,
+                               uint64_t first_sequence)
+    : config_(config), frame_(config.frame_size, 0), sequence_(first_sequence) {
   // The config has passed problem() (60 bytes at least), so the headers fit;
   // a config that did not is padded rather than trusted. (This also tells
   // GCC 12, which otherwise follows an empty-frame path into -Warray-bounds.)
@@ -63,6 +64,12 @@ FloodGenerator::FloodGenerator(const FloodConfig& config, const std::array<uint8
   base += 17 + udp_len;               // protocol and UDP length (pseudo-header)
   base += config_.dst_port + udp_len; // UDP header fields that never change
   udp_sum_base_ = base;
+}
+
+std::array<uint8_t, 6> FloodGenerator::dst_mac() const {
+  std::array<uint8_t, 6> mac;
+  std::memcpy(mac.data(), frame_.data(), mac.size());
+  return mac;
 }
 
 std::span<const uint8_t> FloodGenerator::next() {

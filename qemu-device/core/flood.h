@@ -39,13 +39,16 @@ static_assert(sizeof(FloodSignature) == 16);
 
 class FloodGenerator {
  public:
-  FloodGenerator(const FloodConfig& config, const std::array<uint8_t, 6>& dst_mac);
+  // `first_sequence`: where numbering starts, so a flood reshaped at run time
+  // (another size or flow count) keeps its sequence numbers unique.
+  FloodGenerator(const FloodConfig& config, const std::array<uint8_t, 6>& dst_mac, uint64_t first_sequence = 0);
 
   // Builds the next frame (flows round-robin) into an internal buffer that
   // stays valid until the next call; IPv4 and UDP checksums are correct.
   std::span<const uint8_t> next();
   uint64_t sequence() const { return sequence_; }
   const FloodConfig& config() const { return config_; }
+  std::array<uint8_t, 6> dst_mac() const;
 
   // Finds a flood frame signature in a byte range (for tracing corruption).
   static bool find_signature(std::span<const uint8_t> bytes, FloodSignature& out, size_t& offset);

@@ -12,6 +12,15 @@ void FloodSource::set_rate(uint64_t pps, uint64_t now_ns) {
   pacer_.reset(pps_, now_ns);
 }
 
+std::string FloodSource::set_shape(uint32_t frame_size, uint32_t flows) {
+  FloodConfig config = gen_.config();
+  config.frame_size = frame_size;
+  config.flows = flows;
+  if (std::string why = config.problem(); !why.empty()) return why;
+  gen_ = FloodGenerator(config, gen_.dst_mac(), gen_.sequence());
+  return {};
+}
+
 void FloodSource::tick(uint64_t now_ns) {
   if (!path_.any_queue_enabled()) {
     idle_ = true;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "flood.h"
 #include "packet_path.h"
@@ -28,6 +29,11 @@ class FloodSource {
 
   void tick(uint64_t now_ns);
   void set_rate(uint64_t pps, uint64_t now_ns);
+  // Another frame size or flow count from the next frame on (the control
+  // channel's "flood" request); the sequence numbers carry on. Returns what
+  // is wrong (FloodConfig::problem) and changes nothing if the shape is not
+  // usable.
+  std::string set_shape(uint32_t frame_size, uint32_t flows);
   uint64_t pps() const { return pps_; }  // 0: as fast as descriptors allow
   const FloodStats& stats() const { return stats_; }
   const FloodGenerator& generator() const { return gen_; }

@@ -62,6 +62,8 @@ json stats_of(Device& device, FloodSource* flood) {
               {"queues", queues}};
   if (flood) {
     out["flood"] = {{"pps", flood->pps()},
+                    {"size", flood->generator().config().frame_size},
+                    {"flows", flood->generator().config().flows},
                     {"offered", flood->stats().offered},
                     {"delivered", flood->stats().delivered},
                     {"dropped", flood->stats().dropped},
@@ -92,6 +94,32 @@ json race_of(Device& device, const json& req) {
           {"events", events}};
 }
 
+// Changes any of the flood's rate, frame size and flow count; the others stay.
+// Everything is checked before anything changes.
+json flood_of(FloodSource* flood, const json& req) {
+  if (!flood) return error("no flood: start x710-device with --flood-pps");
+  for (const char* key : {"pps", "size", "flows"}) {
+    if (req.contains(key) && !req[key].is_number_unsigned())
+      return error(std::string("\"") + key + "\" must be a non-negative integer");
+  }
+  if (!req.contains("pps") && !req.contains("size") && !req.contains("flows"))
+    return error("give at least one of \"pps\", \"size\" (bytes, 60..9018), \"flows\"");
+  const FloodConfig& now = flood->generator().config();
+  const uint64_t size = req.value("size", uint64_t{now.frame_size});
+  const uint64_t flows = req.value("flows", uint64_t{now.flows});
+  if (size > UINT32_MAX || flows > UINT32_MAX) return error("\"size\" or \"flows\" is out of range");
+  if (size != now.frame_size || flows != now.flows) {
+    if (std::string why = flood->set_shape(static_cast<uint32_t>(size), static_cast<uint32_t>(flows)); !why.empty())
+      return error(why);
+  }
+  if (req.contains("pps"))
+    flood->set_rate(req["pps"].get<uint64_t>(), static_cast<uint64_t>(g_get_monotonic_time()) * 1000);
+  return {{"ok", true},
+          {"pps", flood->pps()},
+          {"size", flood->generator().config().frame_size},
+          {"flows", flood->generator().config().flows}};
+}
+
 }  // namespace
 
 ControlChannel::ControlChannel(Device& device, FloodSource* flood) : device_(device), flood_(flood) {}
@@ -119,14 +147,7 @@ std::string ControlChannel::handle(const std::string& request) {
     if (op == "stats") {
       reply = stats_of(device_, flood_);
     } else if (op == "flood") {
-      if (!flood_) {
-        reply = error("no flood: start x710-device with --flood-pps");
-      } else if (!req.contains("pps") || !req["pps"].is_number_unsigned()) {
-        reply = error("\"pps\" must be a non-negative integer");
-      } else {
-        flood_->set_rate(req["pps"].get<uint64_t>(), static_cast<uint64_t>(g_get_monotonic_time()) * 1000);
-        reply = {{"ok", true}, {"pps", req["pps"]}};
-      }
+      reply = flood_of(flood_, req);
     } else if (op == "link") {
       if (!req.contains("up") || !req["up"].is_boolean()) {
         reply = error("\"up\" must be true or false");

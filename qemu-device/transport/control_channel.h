@@ -1,7 +1,9 @@
 // The device's control channel: a UNIX socket speaking JSON, one request per
 // line and one reply per line, for scripts and `./x710 ctl`. Requests:
 //   {"op":"stats"}                     counters of the port, queues and flood
-//   {"op":"flood","pps":N}             change the flood rate (needs --flood-pps)
+//   {"op":"flood","pps":N,"size":B,"flows":F}
+//                                      change the flood's rate, frame size (60..9018)
+//                                      or flow count, any of them (needs --flood-pps)
 //   {"op":"link","up":true|false}      pull or plug the cable (ARQ link event)
 //   {"op":"race","since":I,"max":N}    the race monitor's counters and events from I on
 // Replies carry "ok": true plus data, or "ok": false and "error".

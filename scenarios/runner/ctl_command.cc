@@ -65,7 +65,8 @@ Command add_ctl_command(CLI::App& parent) {
   ctl->add_option("request", requests, "JSON requests, e.g. '{\"op\":\"stats\"}' '{\"op\":\"link\",\"up\":false}'")
       ->required();
   ctl->footer(
-      "Requests: {\"op\":\"stats\"}, {\"op\":\"flood\",\"pps\":N}, {\"op\":\"link\",\"up\":true|false},\n"
+      "Requests: {\"op\":\"stats\"}, {\"op\":\"flood\",\"pps\":N,\"size\":B,\"flows\":F} (any of the three),\n"
+      "{\"op\":\"link\",\"up\":true|false},\n"
       "{\"op\":\"race\",\"since\":I,\"max\":N} (the race monitor's events from I on; reply \"next\" is the next I).\n"
       "Exit status: 0, 1 if the device refused a request, 125 if it cannot be reached.");
   return {ctl, [] {
