@@ -1,5 +1,6 @@
 #include "user_guest.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <array>
@@ -27,7 +28,9 @@ std::string build_user_guest(const std::string& kernel, const std::string& modul
     spec.argv.push_back(i40e);
   }
   int out[2];
-  if (::pipe(out) != 0) throw InfraError("pipe() failed while starting guest-images/build.sh");
+  // Close-on-exec, as every descriptor of the launcher's: the child gets its
+  // end as stdout through dup2.
+  if (::pipe2(out, O_CLOEXEC) != 0) throw InfraError("pipe() failed while starting guest-images/build.sh");
   spec.stdout_fd = out[1];
   Child child = Child::spawn(spec);
   ::close(out[1]);

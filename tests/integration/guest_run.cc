@@ -26,8 +26,12 @@ CliRun run_cli(std::vector<std::string> args, bool merge_stderr) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // Close-on-exec: tests spawn from two threads at once (a boot, and `ctl`
+  // polls beside it), and a pipe end inherited by the other thread's child
+  // would hold that reader's EOF until the child exits; for a boot, minutes.
+  // The child's own end reaches it through dup2, which clears the flag.
   int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
