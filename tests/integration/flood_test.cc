@@ -44,12 +44,8 @@ struct FloodSamples {
 FloodSamples sample_flood(const std::string& run_dir) {
   using nlohmann::json;
   FloodSamples s;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const json reply = json::parse(ctl(run_dir, R"({"op":"stats"})"), nullptr, false);
-    if (reply.is_object() && reply.dump().find("\"rx_enabled\":true") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  // On a timeout the samples lack "flood" and the test says so.
+  wait_for_rx_enabled(run_dir, std::chrono::seconds(120));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   s.first = json::parse(ctl(run_dir, R"({"op":"stats"})"), nullptr, false);
   std::this_thread::sleep_for(std::chrono::seconds(6));

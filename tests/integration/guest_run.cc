@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -63,6 +64,15 @@ std::string ctl(const std::string& run_dir, const std::string& request) {
   return run_cli({"ctl", "--run", run_dir, request}).output;
 }
 
+bool wait_for_rx_enabled(const std::string& run_dir, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ctl(run_dir, R"({"op":"stats"})").find("\"rx_enabled\":true") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
 GuestRun run_guest(const std::string& script, const std::vector<std::string>& extra_args) {
   std::vector<std::string> args = {"boot"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -85,6 +95,13 @@ GuestRun run_guest(const std::string& script, const std::vector<std::string>& ex
     if (!current.empty()) run.sections[current] += line + "\n";
   }
   return run;
+}
+
+bool unpack_guest_initrd(const std::string& into, const std::string& pattern) {
+  const char* guest = std::getenv("X710_GUEST_DIR");
+  if (guest == nullptr) return false;
+  const std::string unpack = "cd '" + into + "' && cpio -idm --quiet '" + pattern + "' < '" + guest + "/initrd.img'";
+  return std::system(unpack.c_str()) == 0;
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {

@@ -19,12 +19,9 @@ TEST(Link, CableOutAndBackThroughTheControlChannel) {
   const std::string dir = tmpl;
   std::string down_reply, up_reply;
   std::thread operator_thread([&] {
-    // Wait until the guest has the interface up (its queues are enabled).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (ctl(dir, R"({"op":"stats"})").find("\"rx_enabled\":true") != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    // Once the guest has the interface up (its queues are enabled); on a
+    // timeout the guest's carrier checks below fail and say so.
+    wait_for_rx_enabled(dir, std::chrono::seconds(120));
     std::this_thread::sleep_for(std::chrono::seconds(2));
     down_reply = ctl(dir, R"({"op":"link","up":false})");
     std::this_thread::sleep_for(std::chrono::seconds(3));

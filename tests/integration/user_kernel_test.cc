@@ -33,9 +33,7 @@ TEST(UserKernel, BzImageWithModuleTreeProbesTheCard) {
   char tmpl[] = "/tmp/x710-user-kernel-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const fs::path tree = tmpl;
-  const std::string unpack = "cd '" + tree.string() + "' && cpio -idm --quiet 'lib/modules/*' < '" +
-                             (fs::path(guest) / "initrd.img").string() + "'";
-  ASSERT_EQ(std::system(unpack.c_str()), 0) << unpack;
+  ASSERT_TRUE(unpack_guest_initrd(tree.string(), "lib/modules/*"));
   const fs::path modules = tree / "lib" / "modules" / release;
   ASSERT_TRUE(fs::exists(modules)) << modules;
 
