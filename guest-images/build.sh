@@ -533,15 +533,15 @@ ensure_kernel_tree() {
 }
 
 build_default() {
-  local out_arg=$1 iv=$2 i40e=$3
+  local out_arg=$1 iv=$2 user_i40e=$3
   local pkg rel out ihash=""
   newest_kernel_package
   pkg=$KERNEL_PKG
   rel=${pkg#linux-image-}; rel=${rel%-unsigned}
   out=${out_arg:-$X710_CACHE/guest-$rel-$iv}
   [ -n "$out_arg" ] || [ "$KERNEL_FORMAT" = pvh ] || out=$out-$KERNEL_FORMAT
-  if [ -n "$i40e" ]; then
-    ihash=$(sha256sum < "$i40e" | cut -c1-16)
+  if [ -n "$user_i40e" ]; then
+    ihash=$(sha256sum < "$user_i40e" | cut -c1-16)
     [ -n "$out_arg" ] || out=$out-i40e-$ihash
   fi
   local stamp="default $pkg init=$iv kernel=$KERNEL_FORMAT i40e=${ihash:-debian}"
@@ -557,14 +557,14 @@ build_default() {
   # The kernel's modules, or a copy with the user's i40e.ko in place (checked first,
   # so a wrong module leaves nothing behind).
   local mods=$ktree
-  if [ -n "$i40e" ]; then
+  if [ -n "$user_i40e" ]; then
     mods=$(mktemp -d "$X710_CACHE/.i40e-mods.XXXXXX")
     CLEANUP+=("$mods")
     mkdir -p "$mods/lib/modules"
     cp -a "$ktree/lib/modules/$rel" "$mods/lib/modules/"
-    replace_i40e "$i40e" "$mods/lib/modules/$rel" "$rel"
+    replace_i40e "$user_i40e" "$mods/lib/modules/$rel" "$rel"
   fi
-  say "building the guest initramfs ($rel, init $iv${ihash:+, i40e.ko $i40e}) into $out"
+  say "building the guest initramfs ($rel, init $iv${ihash:+, i40e.ko $user_i40e}) into $out"
   rm -rf "$out"; mkdir -p "$out"
   assemble_initrd "$out" "$mods" "$rel"
   local vmlinux=""
@@ -603,7 +603,8 @@ find_moddir() {
 }
 
 build_user() {
-  local kernel=$1 modules=$2 out_arg=$3 iv=$4 i40e=$5
+  # user_i40e: --i40e; i40e below is the module tree's own.
+  local kernel=$1 modules=$2 out_arg=$3 iv=$4 user_i40e=$5
   [ -e "$kernel" ] || die "--kernel $kernel: no such file"
   if ! [ -f "$kernel" ] || ! [ -r "$kernel" ]; then die "--kernel $kernel: not a readable file"; fi
   kernel=$(readlink -f "$kernel")
@@ -631,7 +632,7 @@ build_user() {
     i40e=$(find "$moddir" -type f \( -name 'i40e.ko' -o -name 'i40e.ko.*' \) -print -quit)
     if [ -z "$i40e" ]; then
       if [ -f "$moddir/modules.builtin" ] && grep -q '/i40e\.ko$' "$moddir/modules.builtin"; then
-        [ -z "$i40e" ] || die "--i40e: i40e is built into $kernel (modules.builtin says so), so no module can replace it; build the kernel with CONFIG_I40E=m"
+        [ -z "$user_i40e" ] || die "--i40e: i40e is built into $kernel (modules.builtin says so), so no module can replace it; build the kernel with CONFIG_I40E=m"
         say "i40e is built into $kernel (modules.builtin says so); the initramfs carries no modules"
         moddir=""
       else
@@ -639,7 +640,7 @@ build_user() {
       fi
     fi
   else
-    [ -z "$i40e" ] || die "--i40e goes with --modules when --kernel is given (the module tree it replaces i40e.ko in)"
+    [ -z "$user_i40e" ] || die "--i40e goes with --modules when --kernel is given (the module tree it replaces i40e.ko in)"
     say "no --modules given: assuming i40e is built into $kernel (CONFIG_I40E=y)"
   fi
   [ -n "$rel" ] || die "could not read the kernel release from $kernel"
@@ -651,8 +652,8 @@ build_user() {
     mfp=$( (cd "$moddir" && find . -type f -name '*.ko*' -printf '%P %s %T@\n' | LC_ALL=C sort | sha256sum | cut -c1-16) )
   fi
   local ihash=debian
-  if [ -n "$i40e" ]; then
-    ihash=$(sha256sum < "$i40e" | cut -c1-16)
+  if [ -n "$user_i40e" ]; then
+    ihash=$(sha256sum < "$user_i40e" | cut -c1-16)
     [ -n "$out_arg" ] || out=$out-i40e-$ihash
   fi
   local stamp="user kernel=$khash modules=${moddir:-none}:$mfp init=$iv kernel=$KERNEL_FORMAT i40e=$ihash"
@@ -668,7 +669,7 @@ build_user() {
   if [ -n "$moddir" ]; then
     mkdir -p "$tmp/lib/modules/$rel"
     stage_modules "$moddir" "$tmp/lib/modules/$rel" "$rel" $GUEST_MODULES
-    [ -z "$i40e" ] || replace_i40e "$i40e" "$tmp/lib/modules/$rel" "$rel"
+    [ -z "$user_i40e" ] || replace_i40e "$user_i40e" "$tmp/lib/modules/$rel" "$rel"
     assemble_initrd "$out" "$tmp" "$rel"
   else
     assemble_initrd "$out" "" "$rel"
