@@ -1,9 +1,9 @@
 #include "flood.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
+#include "byte_order.h"
 #include "checksum.h"
 
 namespace x710 {
@@ -12,15 +12,6 @@ namespace {
 
 constexpr size_t kEth = 14, kIp = 20, kUdp = 8;
 constexpr size_t kHeaders = kEth + kIp + kUdp;
-
-// One 16-bit store, not two byte stores: the receive path reads these
-// fields back at once with wider loads, and a load that spans several
-// pending stores cannot be forwarded from them; it waits for the store queue
-// to drain, behind the previous frames' writes into guest memory.
-void put_be16(uint8_t* p, uint16_t v) {
-  const uint16_t be = std::endian::native == std::endian::little ? static_cast<uint16_t>((v >> 8) | (v << 8)) : v;
-  std::memcpy(p, &be, sizeof be);
-}
 
 }  // namespace
 
@@ -43,21 +34,21 @@ FloodGenerator::FloodGenerator(const FloodConfig& config, const std::array<uint8
   uint8_t* f = frame_.data();
   std::memcpy(f, dst_mac.data(), 6);
   std::memcpy(f + 6, config_.src_mac.data(), 6);
-  put_be16(f + 12, 0x0800);
+  store_be16(f + 12, 0x0800);
   uint8_t* ip = f + kEth;
   const uint16_t ip_len = static_cast<uint16_t>(config_.frame_size - kEth);
   ip[0] = 0x45;
-  put_be16(ip + 2, ip_len);
+  store_be16(ip + 2, ip_len);
   ip[6] = 0x40;  // don't fragment
   ip[8] = 0xFF;  // ttl, as in the field report's frame
   ip[9] = 17;    // UDP
   std::memcpy(ip + 12, config_.src_ip.data(), 4);
   std::memcpy(ip + 16, config_.dst_ip.data(), 4);
-  put_be16(ip + 10, inet_fold_complement(inet_sum(ip, kIp)));
+  store_be16(ip + 10, inet_fold_complement(inet_sum(ip, kIp)));
   uint8_t* udp = ip + kIp;
   const uint16_t udp_len = static_cast<uint16_t>(ip_len - kIp);
-  put_be16(udp + 2, config_.dst_port);
-  put_be16(udp + 4, udp_len);
+  store_be16(udp + 2, config_.dst_port);
+  store_be16(udp + 4, udp_len);
   // The UDP checksum changes only with the source port and the signature;
   // the rest (pseudo-header, length, destination port) is summed once.
   uint32_t base = inet_sum(ip + 12, 8);  // addresses
@@ -75,13 +66,13 @@ std::array<uint8_t, 6> FloodGenerator::dst_mac() const {
 std::span<const uint8_t> FloodGenerator::next() {
   uint8_t* udp = frame_.data() + kEth + kIp;
   const uint16_t port = static_cast<uint16_t>(config_.src_port + flow_);
-  put_be16(udp, port);
+  store_be16(udp, port);
   FloodSignature sig{kFloodMagic, sequence_, flow_};
   std::memcpy(udp + kUdp, &sig, sizeof sig);
   // Payload beyond the signature stays zero, so it adds nothing to the sum.
-  put_be16(udp + 6, 0);
+  store_be16(udp + 6, 0);
   uint16_t sum = inet_fold_complement(inet_sum(udp + kUdp, sizeof sig, udp_sum_base_ + port));
-  put_be16(udp + 6, sum == 0 ? 0xFFFF : sum);
+  store_be16(udp + 6, sum == 0 ? 0xFFFF : sum);
   ++sequence_;
   flow_ = flow_ + 1 == config_.flows ? 0 : flow_ + 1;
   return frame_;

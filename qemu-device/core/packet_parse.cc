@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "byte_order.h"
 #include "checksum.h"
 
 namespace x710 {
@@ -35,8 +36,6 @@ constexpr uint8_t kIpv6RoutingType2 = 2;  // mobile IPv6: the pseudo-header uses
 // Bound on the extension-header walk; a longer chain is classified IPv6
 // other (PAY3), which makes no L4 claim.
 constexpr int kMaxIpv6ExtHeaders = 8;
-
-inline uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
 struct Crc32cTables {
   uint32_t t[8][256];
@@ -96,11 +95,11 @@ bool sctp_ok(const L4Input& in) {
 }
 
 bool udp_ok(const L4Input& in) {
-  uint16_t checksum = be16(in.data + 6);
+  uint16_t checksum = load_be16(in.data + 6);
   // A zero UDP checksum over IPv4 means "not computed" (RFC 768); over IPv6
   // it is invalid (RFC 8200 8.1: a computed zero is sent as 0xFFFF).
   if (checksum == 0) return !in.ipv6;
-  size_t ulen = be16(in.data + 4);
+  size_t ulen = load_be16(in.data + 4);
   if (ulen < 8 || ulen > in.len) return false;
   return inet_check_ok(pseudo_sum(in, ulen, kProtoUdp) + inet_sum_native(in.data, ulen));
 }
@@ -162,7 +161,7 @@ void parse_ipv4(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
   if (avail < 20) return;
   const uint8_t* ip = frame + off;
   const size_t ihl = (ip[0] & 0x0Fu) * 4u;
-  const size_t total = be16(ip + 2);
+  const size_t total = load_be16(ip + 2);
   // Not a header the hardware can parse: it stays an L2 frame.
   if ((ip[0] >> 4) != 4 || ihl < 20 || ihl > avail || total < ihl) return;
 
@@ -176,7 +175,7 @@ void parse_ipv4(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
   // The usual 20-byte header as a constant length, so that sum unrolls.
   out.ip_error = !inet_check_ok(ihl == 20 ? inet_sum_native(ip, 20) : inet_sum_native(ip, ihl));
 
-  if (be16(ip + 6) & 0x3FFFu) {  // MF set or a fragment offset: the L4 checksum spans fragments
+  if (load_be16(ip + 6) & 0x3FFFu) {  // MF set or a fragment offset: the L4 checksum spans fragments
     out.fragment = true;
     out.ptype = ptype::IPV4_FRAG;
     out.pctype = pctype::FRAG_IPV4;
@@ -218,7 +217,7 @@ void parse_ipv6(ParsedPacket& out, const uint8_t* frame, size_t n, size_t off) {
   std::memcpy(out.dst_addr, ip + 24, 16);
   out.l3l4p = true;  // IPv6 has no header checksum: nothing can be wrong at L3
 
-  const size_t payload = be16(ip + 4);
+  const size_t payload = load_be16(ip + 4);
   if (payload == 0 || payload > avail - 40) return;  // jumbogram or cut short: L3 only
 
   uint8_t next = ip[6];
@@ -304,16 +303,16 @@ ParsedPacket parse_packet(std::span<const uint8_t> frame) {
   if (n < 14) return out;
 
   size_t off = 14;
-  uint16_t type = be16(p + 12);
+  uint16_t type = load_be16(p + 12);
   while ((type == kEth8021q || type == kEth8021ad) && out.vlan_tags < 2 && off + 4 <= n) {
-    const uint16_t tci = be16(p + off);
+    const uint16_t tci = load_be16(p + off);
     if (out.vlan_tags == 0) {
       out.vlan_tci = tci;
     } else {
       out.inner_vlan_tci = tci;
     }
     ++out.vlan_tags;
-    type = be16(p + off + 2);
+    type = load_be16(p + off + 2);
     off += 4;
   }
   out.ethertype = type;

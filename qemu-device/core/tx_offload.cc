@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "byte_order.h"
 #include "checksum.h"
 #include "packet_parse.h"
 
@@ -12,23 +13,6 @@
 namespace x710 {
 
 namespace {
-
-// ---- byte access (the frame is guest data: no alignment, network order) ----
-
-uint16_t get_be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
-uint32_t get_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-void put_be16(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put_be32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
-}
 
 // ---- Internet checksum (checksum.h), in the native domain ----
 
@@ -274,13 +258,13 @@ TxOffloadResult TxOffload::process(std::span<const uint8_t> frame, const TxOfflo
   uint8_t tag_bytes[8];
   size_t tags = 0;
   if (req.has_context && ((req.ctx_qw1 >> txd::kCtxCmdShift) & txd::kCtxCmdIl2tag2)) {
-    put_be16(tag_bytes + tags, kTpidStag);
-    put_be16(tag_bytes + tags + 2, req.l2tag2);
+    store_be16(tag_bytes + tags, kTpidStag);
+    store_be16(tag_bytes + tags + 2, req.l2tag2);
     tags += 4;
   }
   if (req.cmd & txd::kCmdIl2tag1) {
-    put_be16(tag_bytes + tags, kTpidCtag);
-    put_be16(tag_bytes + tags + 2, req.l2tag1);
+    store_be16(tag_bytes + tags, kTpidCtag);
+    store_be16(tag_bytes + tags + 2, req.l2tag1);
     tags += 4;
   }
 
@@ -316,9 +300,9 @@ TxOffloadResult TxOffload::process(std::span<const uint8_t> frame, const TxOfflo
   // bytes of the frame) followed by up to MSS bytes of payload.
   const uint32_t nseg = (L.tso_len + L.mss - 1) / L.mss;
   const bool tcp = L.l4t == txd::kCmdL4tTcp;
-  const uint16_t ip_id = L.ip_v4 ? get_be16(in + L.ip_off + 4) : 0;
-  const uint16_t oip_id = L.tunnel && L.oip_v4 ? get_be16(in + L.oip_off + 4) : 0;
-  const uint32_t seq = tcp ? get_be32(in + L.l4_off + 4) : 0;
+  const uint16_t ip_id = L.ip_v4 ? load_be16(in + L.ip_off + 4) : 0;
+  const uint16_t oip_id = L.tunnel && L.oip_v4 ? load_be16(in + L.oip_off + 4) : 0;
+  const uint32_t seq = tcp ? load_be32(in + L.l4_off + 4) : 0;
   const uint16_t flags = tcp ? static_cast<uint16_t>(((in[L.l4_off + 12] & 0x0F) << 8) | in[L.l4_off + 13]) : 0;
   const uint16_t clear_first = masks.first & TsoFlagMasks::kMask;
   const uint16_t clear_middle = masks.middle & TsoFlagMasks::kMask;
@@ -334,23 +318,23 @@ TxOffloadResult TxOffload::process(std::span<const uint8_t> frame, const TxOfflo
     if (L.tunnel) {
       uint8_t* oip = f + L.oip_off;
       if (L.oip_v4) {
-        put_be16(oip + 2, static_cast<uint32_t>(len - L.oip_off));
-        put_be16(oip + 4, static_cast<uint16_t>(oip_id + i));
+        store_be16(oip + 2, static_cast<uint32_t>(len - L.oip_off));
+        store_be16(oip + 4, static_cast<uint16_t>(oip_id + i));
       } else {
-        put_be16(oip + 4, static_cast<uint32_t>(len - L.oip_off - 40));
+        store_be16(oip + 4, static_cast<uint32_t>(len - L.oip_off - 40));
       }
-      if (L.oudp) put_be16(f + L.oudp_off + 4, static_cast<uint32_t>(len - L.oudp_off));
+      if (L.oudp) store_be16(f + L.oudp_off + 4, static_cast<uint32_t>(len - L.oudp_off));
     }
     uint8_t* ip = f + L.ip_off;
     if (L.ip_v4) {
-      put_be16(ip + 2, static_cast<uint32_t>(len - L.ip_off));
-      put_be16(ip + 4, static_cast<uint16_t>(ip_id + i));
+      store_be16(ip + 2, static_cast<uint32_t>(len - L.ip_off));
+      store_be16(ip + 4, static_cast<uint16_t>(ip_id + i));
     } else {
-      put_be16(ip + 4, static_cast<uint32_t>(len - L.ip_off - 40));
+      store_be16(ip + 4, static_cast<uint32_t>(len - L.ip_off - 40));
     }
     uint8_t* l4 = f + L.l4_off;
     if (tcp) {
-      put_be32(l4 + 4, seq + done);
+      store_be32(l4 + 4, seq + done);
       uint16_t clear;
       if (nseg == 1)
         clear = clear_first & clear_last;  // both first and last: only what both remove
@@ -364,7 +348,7 @@ TxOffloadResult TxOffload::process(std::span<const uint8_t> frame, const TxOfflo
       l4[12] = static_cast<uint8_t>((l4[12] & 0xF0) | ((fl >> 8) & 0x0F));
       l4[13] = static_cast<uint8_t>(fl);
     } else {
-      put_be16(l4 + 4, static_cast<uint32_t>(len - L.l4_off));
+      store_be16(l4 + 4, static_cast<uint32_t>(len - L.l4_off));
     }
     fill_checksums(f, len, L, L.hdr_len, pay_sum);
     finish(len);
