@@ -4,8 +4,7 @@
 //
 // Header-only and always inlined: the parser calls these per received frame,
 // mostly with a constant length (8- or 32-byte pseudo-header addresses, the
-// 20-byte IPv4 header) that lets the loops unroll, and the core library is
-// built -fPIC, where an out-of-line call costs a PLT indirection.
+// 20-byte IPv4 header) that lets the loops unroll.
 //
 // Two value domains:
 //  - native: the data summed as words in host byte order. The ones'

@@ -62,8 +62,7 @@ bool Interrupts::intena(unsigned vector) const {
   return vector < num_vectors_ && (regs_.raw_value(dyn_ctl_offset(vector)) & reg::PFINT_DYN_CTL_INTENA);
 }
 
-// inline: raise_queue() calls it for every received frame, and the -fPIC
-// library would not inline it otherwise.
+// inline: raise_queue() calls it for every received frame.
 inline void Interrupts::fire(unsigned vector, unsigned itr_index) {
   if (vector >= num_vectors_) return;
   if (!pending_[vector]) pending_itr_[vector] = static_cast<uint8_t>(itr_index);

@@ -86,7 +86,7 @@ size_t Rss::hash_input(const ParsedPacket& pkt, std::span<uint8_t, ToeplitzTable
   return input_set(pkt, buf.data());
 }
 
-// inline: the -fPIC library would otherwise call it, once per frame.
+// inline: classify() calls it for every frame.
 inline bool Rss::key_changed() const {
   // Compare-on-use: 13 register reads per frame are cheaper than a hook the
   // register map would have to wire up, and cannot miss a raw() write (nor a

@@ -26,8 +26,8 @@ constexpr unsigned kMaxBuffersPerFrame = 5;  // the driver's rxmax is at most 5 
 // from DRAM while a few frames are placed, near enough to stay in L1.
 constexpr size_t kPrefetchAhead = 4;
 
-// The helpers have internal linkage so that deliver() inlines them (the
-// library is built -fPIC, where exported functions are not inlined).
+// Internal helpers, so that deliver() inlines them; the exported
+// rx_writeback_qword0/1 below wrap them for tests.
 uint64_t writeback_qword0(const RxFrameInfo& info) {
   uint64_t qw0 = 0;
   if (info.l2tag1_present) qw0 |= uint64_t{info.l2tag1} << 16;
@@ -81,7 +81,7 @@ void RxRing::start(const RxQueueContext& ctx, uint32_t cache_depth) {
 
 void RxRing::stop() { cache_.clear(); }
 
-// inline: the -fPIC library would otherwise call it from deliver(), once per frame.
+// inline: deliver() calls it for every frame.
 inline bool RxRing::fill_cache(GuestMemory& memory) {
   const unsigned size = ctx_.descriptor_size();
   const uint32_t room = cache_.size() < cache_depth_ ? cache_depth_ - static_cast<uint32_t>(cache_.size()) : 0;
