@@ -58,11 +58,6 @@
 #include <utility>
 #include <vector>
 
-// The checksum helpers (inet_sum, inet_fold_complement) were declared here
-// before they were shared with the receive parser; the TX tests still reach
-// them through this header.
-#include "checksum.h"
-
 namespace x710 {
 
 // Data descriptor qword1 (cmd_type_offset_bsz) fields, spec 7.3.

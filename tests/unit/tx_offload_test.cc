@@ -2,6 +2,7 @@
 // padding) against frames built the way the Linux stack and i40e_tso /
 // i40e_tx_enable_csum leave them, checked with an independent RFC 1071
 // verifier and a bitwise CRC32c.
+#include "checksum.h"
 #include "packet_parse.h"
 #include "tx_offload.h"
 
