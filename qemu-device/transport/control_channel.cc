@@ -24,6 +24,9 @@ using nlohmann::json;
 
 json error(const std::string& why) { return {{"ok", false}, {"error", why}}; }
 
+// The clock the transport's ticks, and so the flood's pacing, run on.
+uint64_t loop_now_ns() { return static_cast<uint64_t>(g_get_monotonic_time()) * 1000; }
+
 json stats_of(Device& device, FloodSource* flood) {
   const PortRxStats& port = device.packet_path().stats();
   json queues = json::array();
@@ -48,9 +51,9 @@ json stats_of(Device& device, FloodSource* flood) {
                       {"tx_bytes", tx.bytes}});
   }
   json out = {{"ok", true},
-              // The clock the flood is paced by: a rate between two samples
-              // is the counters' difference over this one's.
-              {"now_ns", static_cast<uint64_t>(g_get_monotonic_time()) * 1000},
+              // A rate between two samples is the counters' difference over
+              // this one's.
+              {"now_ns", loop_now_ns()},
               {"link_up", device.firmware().link.up},
               {"pf_resets", device.pf_resets()},
               {"port", {{"rx_frames", port.frames},
@@ -113,7 +116,7 @@ json flood_of(FloodSource* flood, const json& req) {
       return error(why);
   }
   if (req.contains("pps"))
-    flood->set_rate(req["pps"].get<uint64_t>(), static_cast<uint64_t>(g_get_monotonic_time()) * 1000);
+    flood->set_rate(req["pps"].get<uint64_t>(), loop_now_ns());
   return {{"ok", true},
           {"pps", flood->pps()},
           {"size", flood->generator().config().frame_size},

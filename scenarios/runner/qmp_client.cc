@@ -72,10 +72,6 @@ std::string summarize_registers(const std::string& text) {
   return out;
 }
 
-}  // namespace x710
-
-namespace x710 {
-
 std::vector<VcpuState> parse_registers(const std::string& text) {
   std::vector<VcpuState> out;
   std::istringstream lines(summarize_registers(text));
