@@ -2,8 +2,10 @@
 // Each access is one load or one store of the field's width, never a byte at
 // a time: the receive parser and the checksum read headers back with wide
 // loads, and a load that spans several pending narrower stores cannot be
-// forwarded from them; it waits for the store queue to drain (behind the
-// cold writes into guest memory, on the receive path: see flood.cc).
+// forwarded from them; it waits for the store queue to drain. The flood
+// generator writes a frame's fields just before the receive path parses it,
+// behind cold writes into guest memory: byte stores there cost a third of
+// each frame's time (README, Benchmarks).
 #pragma once
 
 #include <bit>
